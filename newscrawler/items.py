@@ -1,0 +1,55 @@
+"""Item definitions passed between spiders and pipeline stages.
+
+Spiders yield one :class:`RawDocument` per fetched document and never parse
+article text themselves; the Extract stage turns it into an :class:`Article`
+that the later stages (Dedup, Language, Store) enrich and persist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """A fetched document, exactly as it came off the wire or the disk."""
+
+    url: str
+    body: bytes
+    spider: str
+    fetched_at: datetime
+    content_type: str | None = None
+    encoding: str | None = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    # Hints the spider found next to the link (feed entry, news sitemap):
+    # used only where the page itself says nothing.
+    hints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """A document after extraction; later stages fill in their own fields."""
+
+    raw: RawDocument
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
+    source_credit: str | None = None
+    extractor: str = ""
+    # Language stage
+    language: str | None = None
+    language_confidence: float | None = None
+    languages: dict[str, float] = field(default_factory=dict)
+    # Dedup stage
+    url_key: str | None = None
+    content_hash: str | None = None
+    dedup: Any = None
