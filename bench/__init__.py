@@ -1,0 +1,1 @@
+"""Benchmarks: quality and speed figures printed side by side with the obvious alternative."""
