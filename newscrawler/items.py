@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class RawDocument:
     """A fetched document, exactly as it came off the wire or the disk."""
 
@@ -28,8 +28,11 @@ class RawDocument:
     # used only where the page itself says nothing.
     hints: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # the body may be megabytes: never print it
+        return f"<RawDocument {self.url} {len(self.body)} bytes {self.content_type or ''}>"
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, repr=False)
 class Article:
     """A document after extraction; later stages fill in their own fields."""
 
@@ -53,3 +56,7 @@ class Article:
     url_key: str | None = None
     content_hash: str | None = None
     dedup: Any = None
+
+    def __repr__(self) -> str:
+        title = (self.title or "")[:60]
+        return f"<Article {self.raw.url} {len(self.text)} chars {self.language or ''} {title!r}>"

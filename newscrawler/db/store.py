@@ -1,0 +1,251 @@
+"""The database side of a crawl: one session shared by the Dedup and Store stages.
+
+Dedup reads (does this URL, this text, a near copy already exist?) and Store
+writes through the same :class:`ArticleStore`, so an article written earlier
+in the same batch is visible to the next lookup before the batch commits.
+One store exists per crawler (:meth:`ArticleStore.from_crawler`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import delete, select
+
+from newscrawler.config import NewscrawlerConfig
+from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
+from newscrawler.db.models import (
+    Article,
+    ArticleVersion,
+    CrawlRun,
+    MinHashBand,
+    RawDocument,
+    Sighting,
+    UrlState,
+)
+from newscrawler.db.schema import ensure_schema
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from newscrawler import items
+
+logger = logging.getLogger(__name__)
+
+_STORES: WeakKeyDictionary[Crawler, ArticleStore] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored article that shares at least one LSH band with a new text."""
+
+    id: int
+    text: str
+    duplicate_of: int | None
+
+
+class ArticleStore:
+    """Lookups and writes for one crawl run, committed in batches."""
+
+    def __init__(self, database_url: str, batch_size: int = 100) -> None:
+        self.database_url = database_url
+        self.batch_size = batch_size
+        self.engine: Engine | None = None
+        self.session: Session | None = None
+        self.run: CrawlRun | None = None
+        self._pending = 0
+        self._sighted: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticleStore:
+        """The one store of ``crawler``, shared by every stage that needs the database."""
+        store = _STORES.get(crawler)
+        if store is None:
+            config = NewscrawlerConfig.from_settings(crawler.settings)
+            store = cls(config.database_url, config.store_batch_size)
+            _STORES[crawler] = store
+        return store
+
+    # -- life cycle -----------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.session is not None
+
+    def open(self, spider_name: str) -> None:
+        """Connect, bring the schema up to date and record the start of a crawl run."""
+        if self.is_open:
+            return
+        logger.info("Storing into %s", mask_url(self.database_url))
+        self.engine = make_engine(self.database_url)
+        ensure_schema(self.engine)
+        self.session = make_sessionmaker(self.engine)()
+        self.run = CrawlRun(spider=spider_name, started_at=_now(), status="running")
+        self.session.add(self.run)
+        self.session.commit()
+
+    def close(self, status: str, counts: dict[str, int], stats: dict[str, Any]) -> None:
+        """Commit what is pending and record how the crawl run ended."""
+        if self.session is None or self.run is None:
+            return
+        self.commit()
+        for name, value in counts.items():
+            setattr(self.run, name, value)
+        self.run.status = status
+        self.run.finished_at = _now()
+        self.run.stats = stats
+        self.session.commit()
+        self.session.close()
+        assert self.engine is not None
+        self.engine.dispose()
+        self.session = None
+
+    @property
+    def db(self) -> Session:
+        if self.session is None:
+            raise RuntimeError("the article store is not open")
+        return self.session
+
+    @property
+    def run_id(self) -> int:
+        assert self.run is not None
+        return self.run.id
+
+    def written(self) -> None:
+        """Count one stored item; commit when the batch is full."""
+        self._pending += 1
+        if self._pending >= self.batch_size:
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+
+    # -- lookups ----------------------------------------------------------
+
+    def article_by_url_key(self, url_key: str) -> Article | None:
+        return self.db.scalars(
+            select(Article).where(Article.url_key == url_key).order_by(Article.id).limit(1)
+        ).first()
+
+    def article_by_hash(self, content_hash: str) -> Article | None:
+        return self.db.scalars(select(Article).where(Article.content_hash == content_hash)).first()
+
+    def article_text(self, article_id: int) -> str:
+        return self.db.scalars(select(Article.text).where(Article.id == article_id)).one()
+
+    def near_candidates(self, bands: Sequence[int], exclude: int | None = None) -> list[Candidate]:
+        """Articles sharing at least one band hash with ``bands`` (band order matters)."""
+        if not bands:
+            return []
+        ids: set[int] = set()
+        for band, value in enumerate(bands):
+            ids.update(
+                self.db.scalars(
+                    select(MinHashBand.article_id).where(
+                        MinHashBand.band == band, MinHashBand.hash == value
+                    )
+                )
+            )
+        ids.discard(exclude or -1)
+        if not ids:
+            return []
+        rows = self.db.execute(
+            select(Article.id, Article.text, Article.duplicate_of)
+            .where(Article.id.in_(ids))
+            .order_by(Article.id)
+        )
+        return [Candidate(row.id, row.text, row.duplicate_of) for row in rows]
+
+    # -- writes -----------------------------------------------------------
+
+    def save_raw_document(self, raw: items.RawDocument) -> RawDocument:
+        """Keep the fetched bytes once per (url, content)."""
+        digest = hashlib.sha256(raw.body).hexdigest()
+        existing = self.db.scalars(
+            select(RawDocument).where(RawDocument.url == raw.url, RawDocument.body_sha256 == digest)
+        ).first()
+        if existing is not None:
+            return existing
+        row = RawDocument(
+            url=raw.url,
+            content_type=raw.content_type,
+            encoding=raw.encoding,
+            http_status=raw.status,
+            headers=raw.headers or None,
+            body=zlib.compress(raw.body, 6),
+            compression="zlib",
+            body_sha256=digest,
+            size=len(raw.body),
+            spider=raw.spider,
+            fetched_at=raw.fetched_at,
+            crawl_run_id=self.run_id,
+        )
+        self.db.add(row)
+        return row
+
+    def add_article(self, article: Article, bands: Iterable[int]) -> Article:
+        self.db.add(article)
+        self.db.flush()
+        self.replace_bands(article.id, bands)
+        return article
+
+    def replace_bands(self, article_id: int, bands: Iterable[int]) -> None:
+        self.db.execute(delete(MinHashBand).where(MinHashBand.article_id == article_id))
+        self.db.add_all(
+            MinHashBand(band=band, hash=value, article_id=article_id)
+            for band, value in enumerate(bands)
+        )
+
+    def archive_version(self, article: Article) -> None:
+        """Keep the article's current text before it is replaced by a newer one."""
+        self.db.add(
+            ArticleVersion(
+                article_id=article.id,
+                version=article.version,
+                title=article.title,
+                text=article.text,
+                content_hash=article.content_hash,
+                raw_document_id=article.raw_document_id,
+                replaced_at=_now(),
+            )
+        )
+
+    def add_sighting(self, article_id: int, url: str, spider: str, fetched_at: datetime) -> bool:
+        """Record that ``url`` yielded the article in this run; once per URL per run."""
+        if url in self._sighted:
+            return False
+        self._sighted.add(url)
+        self.db.add(
+            Sighting(
+                article_id=article_id,
+                url=url,
+                spider=spider,
+                crawl_run_id=self.run_id,
+                fetched_at=fetched_at,
+            )
+        )
+        return True
+
+    def record_url_state(self, raw: items.RawDocument, url_key: str, article_id: int) -> None:
+        state = self.db.get(UrlState, url_key) or UrlState(url_key=url_key)
+        state.url = raw.url
+        state.etag = raw.headers.get("ETag")
+        state.last_modified = raw.headers.get("Last-Modified")
+        state.http_status = raw.status
+        state.fetched_at = raw.fetched_at
+        state.article_id = article_id
+        self.db.add(state)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

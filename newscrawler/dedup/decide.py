@@ -1,0 +1,107 @@
+"""Deduplication decisions against everything already stored.
+
+Given a new article text and its URL key, :class:`Deduplicator` tells the
+Store stage what to do: nothing new (same URL, same text), a new sighting of
+an existing article (same text elsewhere), an update (same URL, new text), a
+near-duplicate linked to the first article of its cluster, or a new article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from newscrawler.dedup.fingerprint import (
+    LshParameters,
+    band_hashes,
+    content_hash,
+    jaccard,
+    minhash,
+    shingles,
+)
+
+if TYPE_CHECKING:
+    from newscrawler.db.store import ArticleStore, Candidate
+
+# LSH is tuned below the decision threshold; an exact Jaccard check of the
+# candidates then removes the false positives (measured in bench/dedup.py).
+LSH_THRESHOLD_MARGIN = 0.1
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    NEAR_DUPLICATE = "near_duplicate"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"  # same URL, same text
+    SAME_TEXT = "same_text"  # another URL, same text
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self in (Outcome.UNCHANGED, Outcome.SAME_TEXT)
+
+
+@dataclass(slots=True)
+class Decision:
+    outcome: Outcome
+    content_hash: str
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    similarity: float | None = None
+    bands: list[int] = field(default_factory=list)
+
+
+class Deduplicator:
+    def __init__(
+        self,
+        store: ArticleStore,
+        *,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        shingle_size: int = 3,
+    ) -> None:
+        self.store = store
+        self.threshold = threshold
+        self.shingle_size = shingle_size
+        self.params = LshParameters.for_threshold(
+            max(0.1, threshold - LSH_THRESHOLD_MARGIN), num_perm
+        )
+
+    def decide(self, text: str, url_key: str) -> Decision:
+        digest = content_hash(text)
+        same_text = self.store.article_by_hash(digest)
+        if same_text is not None:
+            outcome = Outcome.UNCHANGED if same_text.url_key == url_key else Outcome.SAME_TEXT
+            return Decision(outcome, digest, article_id=same_text.id)
+        previous = self.store.article_by_url_key(url_key)
+        decision = self._near_duplicate_decision(
+            text, digest, exclude_id=previous.id if previous is not None else None
+        )
+        if previous is not None:
+            decision.outcome = Outcome.UPDATED
+            decision.article_id = previous.id
+        return decision
+
+    def _near_duplicate_decision(self, text: str, digest: str, exclude_id: int | None) -> Decision:
+        own = shingles(text, self.shingle_size)
+        bands = band_hashes(minhash(own, self.params.num_perm), self.params)
+        matches = self._matches(own, self.store.near_candidates(bands, exclude=exclude_id))
+        if not matches:
+            return Decision(Outcome.NEW, digest, bands=bands)
+        root, similarity = self._cluster_root(own, matches)
+        return Decision(
+            Outcome.NEAR_DUPLICATE, digest, duplicate_of=root, similarity=similarity, bands=bands
+        )
+
+    def _matches(self, own: set[bytes], candidates: list[Candidate]) -> dict[int, Candidate]:
+        return {
+            candidate.id: candidate
+            for candidate in candidates
+            if jaccard(own, shingles(candidate.text, self.shingle_size)) >= self.threshold
+        }
+
+    def _cluster_root(self, own: set[bytes], matches: dict[int, Candidate]) -> tuple[int, float]:
+        """The earliest article of the cluster and the similarity to it."""
+        root = min(candidate.duplicate_of or candidate.id for candidate in matches.values())
+        root_text = matches[root].text if root in matches else self.store.article_text(root)
+        return root, round(jaccard(own, shingles(root_text, self.shingle_size)), 4)

@@ -1,0 +1,94 @@
+"""Text fingerprints for deduplication: exact keys and MinHash/LSH band hashes.
+
+Exact duplicates are found by a hash of the *normalised* text (case,
+whitespace, punctuation and Unicode forms folded), near-duplicates by the
+estimated Jaccard similarity of word shingles (MinHash) bucketed into LSH
+bands that live in the database, so every worker shares one index and the
+cost of a lookup does not grow with the number of stored articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
+
+WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: shingle characters instead.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+INT64 = 1 << 63
+
+
+def normalize_text(text: str) -> str:
+    """Fold Unicode forms, case, punctuation and whitespace."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(WORD.findall(folded))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text: the exact-duplicate key."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def tokens(normalized: str) -> list[str]:
+    """Words, or characters for scripts written without spaces."""
+    if len(UNSPACED.findall(normalized)) > len(normalized) // 3:
+        return [ch for ch in normalized if not ch.isspace()]
+    return normalized.split()
+
+
+def shingles(text: str, size: int = 3) -> set[bytes]:
+    """The set of ``size``-token shingles of the normalised text."""
+    words = tokens(normalize_text(text))
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def jaccard(a: set[bytes], b: set[bytes]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def _hash32(data: bytes) -> int:
+    return xxhash.xxh32_intdigest(data)
+
+
+@dataclass(frozen=True, slots=True)
+class LshParameters:
+    num_perm: int
+    bands: int
+    rows: int
+
+    @classmethod
+    @lru_cache(maxsize=8)
+    def for_threshold(cls, threshold: float, num_perm: int) -> LshParameters:
+        """Bands and rows that minimise false positives and negatives around ``threshold``."""
+        bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        return cls(num_perm, bands, rows)
+
+
+def minhash(shingle_set: set[bytes], num_perm: int) -> MinHash:
+    signature = MinHash(num_perm=num_perm, hashfunc=_hash32)
+    if shingle_set:
+        signature.update_batch(list(shingle_set))
+    return signature
+
+
+def band_hashes(signature: MinHash, params: LshParameters) -> list[int]:
+    """One signed 64-bit hash per LSH band (fits a BIGINT column)."""
+    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    hashes = []
+    for band in range(params.bands):
+        chunk = values[band * params.rows : (band + 1) * params.rows].tobytes()
+        unsigned = xxhash.xxh64_intdigest(chunk, seed=band)
+        hashes.append(unsigned - (1 << 64) if unsigned >= INT64 else unsigned)
+    return hashes

@@ -1,0 +1,50 @@
+"""Dedup stage: decide, against the whole database, whether an article is new.
+
+The decision (see :mod:`newscrawler.dedup.decide`) travels with the item to
+the Store stage, which carries it out; exact duplicates skip the stages in
+between.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+
+from newscrawler.config import NewscrawlerConfig
+from newscrawler.db.store import ArticleStore
+from newscrawler.dedup.decide import Deduplicator
+from newscrawler.dedup.urls import article_url_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class DedupPipeline:
+    def __init__(self, crawler: Crawler, store: ArticleStore, config: NewscrawlerConfig) -> None:
+        self.crawler = crawler
+        self.store = store
+        self.deduplicator = Deduplicator(
+            store,
+            threshold=config.dedup_threshold,
+            num_perm=config.dedup_num_perm,
+            shingle_size=config.dedup_shingle_size,
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        return cls(crawler, ArticleStore.from_crawler(crawler), config)
+
+    def open_spider(self) -> None:
+        assert self.crawler.spider is not None
+        self.store.open(self.crawler.spider.name)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
+        adapter["url_key"] = key
+        decision = self.deduplicator.decide(adapter["text"], key)
+        adapter["content_hash"] = decision.content_hash
+        adapter["dedup"] = decision
+        return item

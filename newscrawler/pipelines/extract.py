@@ -1,0 +1,83 @@
+"""Extract stage: a raw document in, an :class:`~newscrawler.items.Article` out.
+
+Documents without article text (empty, binary, undecodable, too large, only
+boilerplate) are dropped here with a specific reason, counted under
+``newscrawler/dropped/<reason>``, and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from newscrawler import stats
+from newscrawler.config import NewscrawlerConfig
+from newscrawler.extraction.document import extract_document
+from newscrawler.extraction.errors import ExtractionError
+from newscrawler.extraction.plaintext import RecurringLines
+from newscrawler.items import Article, RawDocument
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from newscrawler.extraction.result import Extraction
+
+
+class ExtractPipeline:
+    def __init__(self, stats_collector: StatsCollector, config: NewscrawlerConfig) -> None:
+        self.stats = stats_collector
+        self.max_bytes = config.extract_max_bytes
+        self.recurring = RecurringLines(min_documents=config.recurring_min_documents)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats, NewscrawlerConfig.from_settings(crawler.settings))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            return item
+        raw = as_raw_document(item)
+        self.stats.inc_value(stats.DOCUMENTS)
+        try:
+            extraction = extract_document(
+                raw.body,
+                url=raw.url,
+                content_type=raw.content_type,
+                encoding=raw.encoding,
+                max_bytes=self.max_bytes,
+                recurring=self.recurring,
+            )
+        except ExtractionError as error:
+            self.stats.inc_value(stats.dropped_key(error.reason))
+            raise DropItem(f"{raw.url}: {error.reason}: {error}") from error
+        return build_article(raw, extraction)
+
+
+def as_raw_document(item: Any) -> RawDocument:
+    """Accept our own :class:`RawDocument` or any item with the same fields."""
+    if isinstance(item, RawDocument):
+        return item
+    return RawDocument(**ItemAdapter(item).asdict())
+
+
+def build_article(raw: RawDocument, extraction: Extraction) -> Article:
+    """Merge extracted metadata with what the spider found beside the link."""
+    hints = raw.hints
+    return Article(
+        raw=raw,
+        text=extraction.text,
+        title=extraction.title or hints.get("title"),
+        authors=extraction.authors or list(hints.get("authors", [])),
+        published_at=extraction.published_at or hints.get("published_at"),
+        site_name=extraction.site_name or hints.get("site_name"),
+        canonical_url=extraction.canonical_url,
+        description=extraction.description or hints.get("description"),
+        tags=extraction.tags,
+        declared_language=extraction.declared_language or hints.get("language"),
+        source_credit=extraction.source_credit,
+        extractor=extraction.extractor,
+    )

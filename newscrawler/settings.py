@@ -1,0 +1,50 @@
+"""Scrapy settings for newscrawler.
+
+Defaults a site owner would accept for web crawls, and newscrawler's own
+settings (documented in README.md; read by :mod:`newscrawler.config`).
+"""
+
+from newscrawler.config import default_database_url
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["newscrawler.spiders"]
+NEWSPIDER_MODULE = "newscrawler.spiders"
+
+# -- newscrawler -------------------------------------------------------------
+DATABASE_URL = default_database_url()  # env override: NEWSCRAWLER_DATABASE_URL
+STORE_BATCH_SIZE = 100
+EXTRACT_MAX_BYTES = 20 * 1024 * 1024
+EXTRACT_RECURRING_MIN_DOCUMENTS = 3
+DEDUP_THRESHOLD = 0.8
+DEDUP_NUM_PERM = 128
+DEDUP_SHINGLE_SIZE = 3
+LANGUAGES: list[str] = []  # candidate languages; empty = all the identifier supports
+LANGUAGE_MIN_CONFIDENCE = 0.5
+LANGUAGE_MIN_CHARS = 20
+
+ITEM_PIPELINES = {
+    "newscrawler.pipelines.extract.ExtractPipeline": 100,
+    "newscrawler.pipelines.dedup.DedupPipeline": 200,
+    "newscrawler.pipelines.language.LanguagePipeline": 300,
+    "newscrawler.pipelines.storage.StoragePipeline": 400,
+}
+EXTENSIONS = {
+    "newscrawler.extensions.CrawlRunRecorder": 0,
+}
+
+# -- politeness -------------------------------------------------------------
+USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+
+LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,64 @@
+"""Shared fixtures: running real ``scrapy crawl`` commands against a throw-away database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from newscrawler.db.engine import make_engine
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT_ROOT / "seeds"
+
+CrawlRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'news.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Engine:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def run_crawl(sqlite_url: str) -> CrawlRunner:
+    """Run ``scrapy crawl SPIDER -a k=v ...`` in the project, as a user would."""
+
+    def run(
+        spider: str, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            spider,
+            *args,
+            "-s",
+            f"DATABASE_URL={database_url or sqlite_url}",
+            "-s",
+            "TELNETCONSOLE_ENABLED=False",
+        ]
+        result = subprocess.run(
+            command,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, **(env or {})},
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result
+
+    return run

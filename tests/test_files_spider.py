@@ -1,0 +1,95 @@
+"""``scrapy crawl files``: good files are stored, each bad one is logged and counted."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from newscrawler.db.models import Article, CrawlRun
+
+from .conftest import SEEDS, CrawlRunner
+
+GERMAN = (
+    "Die Stadtverwaltung hat am Montag neue Pläne für den Ausbau des Nahverkehrs vorgestellt. "
+    "Nach Angaben der Verkehrsdezernentin sollen bis zum Jahr 2030 zwei neue Straßenbahnlinien "
+    "entstehen, die die Außenbezirke besser mit der Innenstadt verbinden."
+)
+GERMAN_2 = (
+    "Im Streit um die Grundsteuer hat der Gemeinderat am Abend einen Kompromiss gefunden. "
+    "Die Hebesätze für Wohngrundstücke steigen weniger stark als zunächst geplant, während "
+    "Gewerbeflächen einen größeren Teil der Last tragen sollen, hieß es aus dem Rathaus."
+)
+HTML_PAGE = (
+    "<html lang='fr'><head><title>Le conseil municipal vote le budget</title></head><body>"
+    "<nav><a href='/'>Accueil</a> <a href='/monde'>Monde</a></nav><article>"
+    "<h1>Le conseil municipal vote le budget</h1>"
+    "<p>Le conseil municipal a adopté mardi soir le budget de la ville pour l'année prochaine, "
+    "après un long débat sur les investissements dans les écoles et les transports publics.</p>"
+    "<p>L'opposition a critiqué la hausse des dépenses de fonctionnement, tandis que la majorité "
+    "a défendu un effort sans précédent pour la rénovation énergétique des bâtiments.</p>"
+    "</article><footer>© Journal de la ville</footer></body></html>"
+)
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(f"Neue Straßenbahnlinien geplant\n\n{GERMAN}\n", "utf-8")
+    (folder / "latin1.txt").write_bytes(
+        f"Streit um die Grundsteuer\n\n{GERMAN_2}\n".encode("cp1252")
+    )
+    (folder / "page.html.gz").write_bytes(gzip.compress(HTML_PAGE.encode("utf-8")))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (folder / "notgzip.html.gz").write_bytes(b"<html><body>plain, not gzip</body></html>")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4 not an article")
+    shutil.copy(SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[1], folder / "seed.txt")
+    return folder
+
+
+def test_bad_files_are_logged_counted_and_the_rest_stored(
+    run_crawl: CrawlRunner, mixed_folder: Path, sqlite_engine: Engine
+) -> None:
+    result = run_crawl("files", "-a", f"path={mixed_folder}")
+    log = result.stderr
+    with Session(sqlite_engine) as session:
+        stored = {Path(a.url).name: a for a in session.scalars(select(Article))}
+        run = session.scalars(select(CrawlRun)).one()
+    assert set(stored) == {"good.txt", "latin1.txt", "page.html.gz", "seed.txt"}
+    assert (
+        "Gewerbeflächen einen größeren Teil" in stored["latin1.txt"].text
+    )  # decoded, not mojibake
+    assert "Ã" not in stored["latin1.txt"].text
+    assert "adopté mardi soir" in stored["page.html.gz"].text
+    for name, reason in [
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("notgzip.html.gz", "gzip"),
+        ("report.pdf", "unsupported"),
+    ]:
+        lines = [line for line in log.splitlines() if name in line]
+        assert len(lines) == 1, f"expected one log line for {name}: {lines}"
+        assert reason in lines[0].lower()
+    dropped = {k.split("/")[-1]: v for k, v in run.stats.items() if "/dropped/" in k}
+    assert dropped == {"empty": 1, "binary": 1, "bad_gzip": 1, "unsupported_type": 1}
+    assert (run.fetched, run.stored, run.dropped) == (6, 4, 4)
+    assert "newscrawler summary" in log
+
+
+def test_missing_path_is_reported(
+    run_crawl: CrawlRunner, tmp_path: Path, sqlite_engine: Engine
+) -> None:
+    result = run_crawl("files", "-a", f"path={tmp_path / 'nowhere'}")
+    assert "no such file" in result.stderr
+    with Session(sqlite_engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+    assert run.status == "finished"
+    assert json.dumps(run.stats).count("missing_path") == 1
+    assert run.dropped == 1
