@@ -48,3 +48,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# -- scale-out ----------------------------------------------------------------
+# With REDIS_URL (or NEWSCRAWLER_REDIS_URL) set, workers share a Redis frontier.
+ADDONS = {"newscrawler.frontier.RedisFrontier": 0}

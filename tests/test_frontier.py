@@ -1,0 +1,106 @@
+"""Scale-out: two workers share one Redis frontier and one database; each file is fetched once."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from newscrawler.db.models import Article, CrawlRun
+from newscrawler.frontier import RedisFrontier
+
+from .conftest import PROJECT_ROOT
+
+WORDS = (
+    "government minister budget council school river election market company report police "
+    "court weather festival hospital train bridge energy harbour museum farmers strike"
+).split()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (scripts/test installs it as root)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.fixture
+def articles_folder(tmp_path: Path) -> Path:
+    rng = random.Random(7)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number in range(60):
+        sentences = [
+            " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
+        ]
+        body = "\n\n".join(sentences)
+        (folder / f"story{number:03}.txt").write_text(f"Report {number}\n\n{body}\n", "utf-8")
+    return folder
+
+
+def test_addon_is_inert_without_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSCRAWLER_REDIS_URL", raising=False)
+    settings = Settings({"SCHEDULER": "scrapy.core.scheduler.Scheduler"})
+    RedisFrontier().update_settings(settings)
+    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+
+
+def test_two_workers_share_the_frontier(
+    redis_url: str, articles_folder: Path, sqlite_url: str, sqlite_engine: Engine
+) -> None:
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={articles_folder}",
+        "-s", f"DATABASE_URL={sqlite_url}", "-s", f"REDIS_URL={redis_url}",
+        "-s", "FRONTIER_NAME=test-two-workers", "-s", "CONCURRENT_REQUESTS=1",
+        "-s", "DOWNLOAD_DELAY=0.05", "-s", "TELNETCONSOLE_ENABLED=False",
+    ]  # fmt: skip
+    workers = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    logs = [worker.communicate(timeout=300)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], logs
+    with Session(sqlite_engine) as session:
+        runs = list(session.scalars(select(CrawlRun)))
+        stored = session.scalar(select(func.count(Article.id)))
+    assert stored == 60
+    assert len(runs) == 2
+    assert sum(run.fetched for run in runs) == 60, "a file was fetched by both workers"
+    assert all("newscrawler.frontier.RedisScheduler" in log for log in logs)
