@@ -56,7 +56,7 @@ def run_crawl(sqlite_url: str) -> CrawlRunner:
             capture_output=True,
             text=True,
             timeout=300,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning", **(env or {})},
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result

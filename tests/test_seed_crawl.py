@@ -38,7 +38,8 @@ def body_paragraphs(path: Path) -> list[str]:
 
 @pytest.fixture
 def seeded(run_crawl: CrawlRunner, sqlite_engine: Engine) -> Session:
-    run_crawl("seeds")
+    result = run_crawl("seeds")
+    assert "Deprecat" not in result.stderr, "the crawl emitted deprecation warnings"
     with Session(sqlite_engine) as session:
         yield session
 
