@@ -8,10 +8,13 @@ without starting a crawl.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
 from sqlalchemy import func, select
 
 from newscrawler.config import default_database_url
@@ -61,6 +64,17 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_reextract(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the ``reextract`` spider: stored raw documents through today's pipeline."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
+    settings = get_project_settings()
+    settings.set("DATABASE_URL", args.database_url, priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl("reextract", since=args.since, spider=args.spider)
+    process.start()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newscrawler", description=__doc__)
     parser.add_argument(
@@ -80,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--limit", type=int, default=50)
     show.add_argument("--width", type=int, default=70, help="title characters to print")
     show.set_defaults(handler=cmd_show)
+
+    reextract = commands.add_parser(
+        "reextract", help="re-run extraction over stored raw documents, fetching nothing"
+    )
+    reextract.add_argument("--since", help="only articles first seen at or after this ISO time")
+    reextract.add_argument("--spider", help="only documents fetched by this spider")
+    reextract.set_defaults(handler=cmd_reextract)
     return parser
 
 

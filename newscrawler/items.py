@@ -27,6 +27,9 @@ class RawDocument:
     # Hints the spider found next to the link (feed entry, news sitemap):
     # used only where the page itself says nothing.
     hints: dict[str, Any] = field(default_factory=dict)
+    # True when the bytes come from our own database (re-extraction), not a fetch:
+    # such a document updates its article but is not a new sighting of it.
+    replayed: bool = False
 
     def __repr__(self) -> str:  # the body may be megabytes: never print it
         return f"<RawDocument {self.url} {len(self.body)} bytes {self.content_type or ''}>"

@@ -45,6 +45,12 @@ class StoragePipeline:
         article: Article = item
         decision: Decision = ItemAdapter(item)["dedup"]
         raw_row = self.store.save_raw_document(article.raw)
+        if article.raw.replayed and decision.outcome is Outcome.UNCHANGED:
+            row = self.store.db.get_one(models.Article, decision.article_id)
+            fill_metadata(row, article)
+            self.stats.inc_value(stats.REEXTRACTED)
+            self.store.written()
+            return item
         if decision.outcome.is_duplicate:
             row = self._touch(decision, article)
             self.stats.inc_value(stats.duplicate_key(decision.outcome.value))
@@ -56,14 +62,18 @@ class StoragePipeline:
             key = stats.NEAR_DUPLICATES if decision.outcome is Outcome.NEAR_DUPLICATE else None
             self.stats.inc_value(key or stats.ARTICLES_NEW)
             self.stats.inc_value(stats.language_key(row.language))
-        self.store.add_sighting(row.id, article.raw.url, article.raw.spider, article.raw.fetched_at)
-        self.store.record_url_state(article.raw, article.url_key or article.raw.url, row.id)
+        if not article.raw.replayed:
+            self.store.add_sighting(
+                row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
+            )
+            self.store.record_url_state(article.raw, article.url_key or article.raw.url, row.id)
         self.store.written()
         return item
 
     def _touch(self, decision: Decision, article: Article) -> models.Article:
         row = self.store.db.get_one(models.Article, decision.article_id)
-        row.last_seen_at = max(row.last_seen_at, article.raw.fetched_at)
+        if not article.raw.replayed:
+            row.last_seen_at = max(row.last_seen_at, article.raw.fetched_at)
         return row
 
     def _update(
@@ -92,12 +102,23 @@ def fill_row(
     row: models.Article, article: Article, decision: Decision, raw_row: models.RawDocument
 ) -> None:
     """Copy the article's text, metadata, language and dedup links onto ``row``."""
-    row.canonical_url = article.canonical_url
-    row.title = article.title
+    fill_metadata(row, article)
     row.text = article.text
     row.language = article.language or "und"
     row.language_confidence = article.language_confidence or 0.0
     row.languages = article.languages or None
+    row.content_hash = decision.content_hash
+    row.duplicate_of = decision.duplicate_of
+    row.similarity = decision.similarity
+    row.raw_document = raw_row
+    if not article.raw.replayed:
+        row.last_seen_at = article.raw.fetched_at
+
+
+def fill_metadata(row: models.Article, article: Article) -> None:
+    """Copy what extraction found besides the text (title, authors, dates...)."""
+    row.canonical_url = article.canonical_url
+    row.title = article.title
     row.declared_language = article.declared_language
     row.published_at = article.published_at
     row.authors = "; ".join(article.authors) or None
@@ -106,8 +127,3 @@ def fill_row(
     row.tags = article.tags or None
     row.source_credit = article.source_credit
     row.extractor = article.extractor
-    row.content_hash = decision.content_hash
-    row.duplicate_of = decision.duplicate_of
-    row.similarity = decision.similarity
-    row.raw_document = raw_row
-    row.last_seen_at = article.raw.fetched_at
