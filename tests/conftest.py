@@ -31,34 +31,28 @@ def sqlite_engine(sqlite_url: str) -> Engine:
     engine.dispose()
 
 
+def crawl(
+    spider: str, *args: str, database_url: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy crawl SPIDER -a k=v ...`` in the project, as a user would."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, *args,
+               "-s", f"DATABASE_URL={database_url}",
+               "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning", **(env or {})},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
 @pytest.fixture
 def run_crawl(sqlite_url: str) -> CrawlRunner:
-    """Run ``scrapy crawl SPIDER -a k=v ...`` in the project, as a user would."""
+    """:func:`crawl` into this test's SQLite database unless told otherwise."""
 
     def run(
         spider: str, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            spider,
-            *args,
-            "-s",
-            f"DATABASE_URL={database_url or sqlite_url}",
-            "-s",
-            "TELNETCONSOLE_ENABLED=False",
-        ]
-        result = subprocess.run(
-            command,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning", **(env or {})},
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result
+        return crawl(spider, *args, database_url=database_url or sqlite_url, env=env)
 
     return run

@@ -29,13 +29,15 @@ def reextract(database_url: str, *args: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture
-def stale_database(run_crawl: CrawlRunner, sqlite_engine: Engine) -> dict[int, str]:
+def stale_database(
+    run_crawl: CrawlRunner, sqlite_engine: Engine
+) -> dict[int, tuple[str, str | None]]:
     """Seeds stored, then spoiled as an older, worse extractor would have left them."""
     run_crawl("seeds")
     with Session(sqlite_engine) as session:
         clean = {}
         for article in session.scalars(select(Article)):
-            clean[article.id] = article.text
+            clean[article.id] = (article.text, article.title)
             article.text += STALE_TAIL
             article.content_hash = content_hash(article.text)
             article.title = None
@@ -44,7 +46,7 @@ def stale_database(run_crawl: CrawlRunner, sqlite_engine: Engine) -> dict[int, s
 
 
 def test_reextract_restores_text_and_metadata_in_place(
-    stale_database: dict[int, str], sqlite_url: str, sqlite_engine: Engine
+    stale_database: dict[int, tuple[str, str | None]], sqlite_url: str, sqlite_engine: Engine
 ) -> None:
     reextract(sqlite_url)
     with Session(sqlite_engine) as session:
@@ -52,8 +54,7 @@ def test_reextract_restores_text_and_metadata_in_place(
         versions = session.scalar(select(func.count(ArticleVersion.id)))
         sightings = session.scalar(select(func.count(Sighting.id)))
         runs = [r.spider for r in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
-    assert {i: a.text for i, a in articles.items()} == stale_database
-    assert all(a.title for a in articles.values())
+    assert {i: (a.text, a.title) for i, a in articles.items()} == stale_database
     assert all(a.content_hash == content_hash(a.text) for a in articles.values())
     assert versions == len(stale_database)  # each spoiled text kept as an earlier version
     assert sightings == len(stale_database)  # re-extraction is not a new sighting
@@ -61,7 +62,7 @@ def test_reextract_restores_text_and_metadata_in_place(
 
 
 def test_reextract_since_selects_nothing_newer(
-    stale_database: dict[int, str], sqlite_url: str, sqlite_engine: Engine
+    stale_database: dict[int, tuple[str, str | None]], sqlite_url: str, sqlite_engine: Engine
 ) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     reextract(sqlite_url, "--since", tomorrow)

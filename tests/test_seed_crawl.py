@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun, Sighting
 
-from .conftest import SEEDS, CrawlRunner
+from .conftest import SEEDS, CrawlRunner, crawl
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 EXPECTED_LANGUAGES = ["de", "en", "de", "en"]
@@ -36,12 +38,21 @@ def body_paragraphs(path: Path) -> list[str]:
     return sorted(line for line in lines if len(line) >= 120)
 
 
-@pytest.fixture
-def seeded(run_crawl: CrawlRunner, sqlite_engine: Engine) -> Session:
-    result = run_crawl("seeds")
+@pytest.fixture(scope="module")
+def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One crawl of the seeds shared by the read-only tests of this module."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'news.sqlite3'}"
+    result = crawl("seeds", database_url=url)
     assert "Deprecat" not in result.stderr, "the crawl emitted deprecation warnings"
-    with Session(sqlite_engine) as session:
+    return url
+
+
+@pytest.fixture
+def seeded(seeded_url: str) -> Iterator[Session]:
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
         yield session
+    engine.dispose()
 
 
 def articles(session: Session) -> list[Article]:
@@ -86,8 +97,10 @@ def test_paragraphs_are_separated_by_one_blank_line(seeded: Session) -> None:
 
 
 def test_second_run_adds_no_article_but_records_run_and_sightings(
-    run_crawl: CrawlRunner, seeded: Session
+    run_crawl: CrawlRunner, sqlite_engine: Engine
 ) -> None:
+    run_crawl("seeds")
+    seeded = Session(sqlite_engine)
     before = [(a.id, a.content_hash, a.last_seen_at) for a in articles(seeded)]
     run_crawl("seeds")
     seeded.expire_all()

@@ -1,0 +1,545 @@
+"""Telling article paragraphs from site chrome, in any language, by general signals.
+
+A news text arrives wrapped in what the site puts around every article:
+menus, search boxes, breadcrumbs, time-ago lines, like/share counters,
+comment prompts, cookie and newsletter notices, "read more" teasers,
+copyright and agency lines, trailers such as "Source link". None of these
+rules lists the words of particular documents; they read the *shape* of a
+line:
+
+* prose: enough words, sentence punctuation, a normal share of the
+  language's function words (stop-word lists of ~100 languages ship with
+  jusText, a trafilatura dependency);
+* chrome: no letters (counters), short lines with numbers (time-ago,
+  dates, counts), separator-joined fragments (menus, breadcrumbs),
+  copyright/credit lines, URLs, short lines that are a known chrome phrase
+  in one of several languages, and lines that recur across the documents
+  of one crawl (a site repeats its chrome on every page);
+* position: the body is the run of lines with the best prose score
+  (a maximum-sum segment), so chrome before and after it goes, and a
+  title is the title-shaped line just before it.
+
+A body sentence that merely contains a chrome phrase stays: phrases only
+count when they make up (nearly) the whole line, or for the sentence-long
+notices (cookies, newsletters, "first appeared in") when the line sits
+outside the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+import justext
+import py3langid
+
+from newscrawler.extraction.repeats import paragraph_key
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+LETTER = re.compile(r"[^\W\d_]")
+DIGIT = re.compile(r"\d")
+UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+SENTENCE_END = re.compile(r"[.!?。！？؟।…](?:[\"'”’»」』)\]]*)$")
+SENTENCE_INSIDE = re.compile(r"[.!?。！？؟।][\"'”’»」』)\]]*\s+\S")
+SEPARATOR = re.compile(r"\s[|•·»›/>\-–—]\s|\s?[|•·»›]\s?")
+URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+COPYRIGHT = re.compile(
+    r"^(?:©|ⓒ|\(c\)|copyright\b|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
+    r"(?P<holder>.*?)\s*(?:[,.]?\s*(?:all rights reserved|alle rechte vorbehalten|"
+    r"tous droits réservés|todos los derechos reservados|hak cipta dilindungi).*)?$",
+    re.IGNORECASE,
+)
+SOURCE_LINE = re.compile(
+    r"^(?:source|quelle|sumber|fuente|fonte|źródło|kaynak|источник|bron|المصدر|来源|出典)"
+    r"\s*[:：]\s*(?P<holder>[^.]{2,60})$",
+    re.IGNORECASE,
+)
+
+# Lines that ARE chrome when the phrase makes up the line (or starts a short line).
+CHROME_PHRASES = (
+    # English
+    "source link",
+    "source",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "comments",
+    "comment",
+    "share",
+    "share this",
+    "share this article",
+    "share on facebook",
+    "tweet",
+    "read more",
+    "read also",
+    "see also",
+    "related",
+    "related articles",
+    "related stories",
+    "more stories",
+    "advertisement",
+    "sponsored",
+    "subscribe",
+    "sign up",
+    "log in",
+    "login",
+    "register",
+    "follow us",
+    "click here",
+    "print",
+    "email",
+    "next article",
+    "previous article",
+    "back to top",
+    "most read",
+    "trending",
+    "you may also like",
+    "recommended",
+    "cancel reply",
+    "be the first to comment",
+    "be the first to like",
+    "tags",
+    "topics",
+    "search",
+    "menu",
+    "home",
+    "photo",
+    "video",
+    # German
+    "quelle",
+    "mehr zum thema",
+    "lesen sie auch",
+    "auch interessant",
+    "anzeige",
+    "werbung",
+    "teilen",
+    "kommentare",
+    "kommentar schreiben",
+    "drucken",
+    "newsletter abonnieren",
+    "zur startseite",
+    "weitere artikel",
+    "suche",
+    # French
+    "lire aussi",
+    "lire la suite",
+    "à lire aussi",
+    "publicité",
+    "partager",
+    "commentaires",
+    "laisser un commentaire",
+    "abonnez-vous",
+    "voir aussi",
+    "sur le même sujet",
+    "rechercher",
+    # Spanish / Portuguese / Italian
+    "leer más",
+    "lee también",
+    "publicidad",
+    "compartir",
+    "comentarios",
+    "deja un comentario",
+    "suscríbete",
+    "fuente",
+    "leia mais",
+    "leia também",
+    "publicidade",
+    "compartilhe",
+    "deixe um comentário",
+    "fonte",
+    "leggi anche",
+    "pubblicità",
+    "condividi",
+    "commenti",
+    "lascia un commento",
+    "iscriviti",
+    "riproduzione riservata",
+    # Dutch / Polish / Turkish
+    "lees ook",
+    "lees meer",
+    "advertentie",
+    "delen",
+    "reacties",
+    "czytaj także",
+    "czytaj więcej",
+    "reklama",
+    "udostępnij",
+    "komentarze",
+    "źródło",
+    "ayrıca okuyun",
+    "devamını oku",
+    "reklam",
+    "paylaş",
+    "yorumlar",
+    "yorum yap",
+    "kaynak",
+    # Indonesian / Malay
+    "baca juga",
+    "baca selengkapnya",
+    "berita terkait",
+    "iklan",
+    "bagikan",
+    "komentar",
+    "tinggalkan balasan",
+    "tulis komentar",
+    "sumber",
+    "cari",
+    "cari berita",
+    # Russian / Ukrainian
+    "читайте также",
+    "читать далее",
+    "реклама",
+    "поделиться",
+    "комментарии",
+    "источник",
+    "читайте також",
+    "поділитися",
+    "джерело",
+    # Arabic / Persian
+    "اقرأ أيضا",
+    "اقرأ أيضاً",
+    "إعلان",
+    "شارك",
+    "تعليقات",
+    "المصدر",
+    "مطالب مرتبط",
+    # Chinese / Japanese / Korean
+    "相关阅读",
+    "相关新闻",
+    "广告",
+    "分享",
+    "评论",
+    "来源",
+    "责任编辑",
+    "关联记事",
+    "関連記事",
+    "広告",
+    "シェア",
+    "コメント",
+    "出典",
+    "관련기사",
+    "광고",
+    "공유",
+    "댓글",
+)
+# Sentence-long notices a site puts on every page; chrome when outside the body.
+NOTICE_PATTERNS = re.compile(
+    r"\b(?:cookies?|newsletter|javascript|paywall|subscriber|subscription|"
+    r"first (?:appeared|published) (?:in|on)|originally (?:appeared|published)|"
+    r"all rights reserved|sign up|log in to|terms of (?:use|service)|privacy policy|"
+    r"datenschutz|abonnieren|alle rechte vorbehalten|erschien zuerst|"
+    r"tous droits réservés|abonnez|inscrivez|"
+    r"derechos reservados|suscr[ií]b|"
+    r"berlangganan|hak cipta|"
+    r"подпис|все права защищены)",
+    re.IGNORECASE,
+)
+TEASER_PREFIX = re.compile(
+    r"^(?:read more|read also|see also|related|more|watch|listen|also read|"
+    r"lesen sie (?:auch|mehr)|mehr|lire aussi|voir aussi|leer más|lee también|"
+    r"leia (?:mais|também)|leggi anche|lees ook|czytaj (?:także|więcej)|baca juga|"
+    r"читайте также|اقرأ أيضا|相关阅读|関連記事)\s*[:：»›>\-–—]",
+    re.IGNORECASE,
+)
+
+ISO_TO_JUSTEXT = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
+    "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton",
+    "bg": "Bulgarian", "ca": "Catalan", "hr": "Croatian", "cs": "Czech", "da": "Danish",
+    "nl": "Dutch", "en": "English", "eo": "Esperanto", "et": "Estonian", "fi": "Finnish",
+    "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German", "el": "Greek",
+    "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese",
+    "kn": "Kannada", "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz",
+    "la": "Latin", "lv": "Latvian", "lt": "Lithuanian", "lb": "Luxembourgish",
+    "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese", "mr": "Marathi",
+    "ne": "Nepali", "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish",
+    "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sr": "Serbian",
+    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "su": "Sundanese", "sw": "Swahili",
+    "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish",
+    "tk": "Turkmen", "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese",
+    "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}  # fmt: skip
+
+PROSE_MIN_WORDS = 8
+LONG_LINE_WORDS = 15
+SHORT_LINE_WORDS = 6
+TITLE_MAX_WORDS = 30
+
+
+class Kind(Enum):
+    PROSE = "prose"  # an article paragraph by its shape
+    TEXT = "text"  # words, but not prose: titles, subheadings, search tips
+    SHORT = "short"  # a few words without sentence punctuation
+    CHROME = "chrome"  # unmistakably not article text
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    key: str
+    words: float
+    kind: Kind
+    notice: bool  # a sentence-long site notice (cookies, newsletter...)
+
+    @property
+    def title_shaped(self) -> bool:
+        return (
+            self.kind in (Kind.TEXT, Kind.SHORT)
+            and 2 <= self.words <= TITLE_MAX_WORDS
+            and not self.text.rstrip().endswith((".", ":", ","))
+        )
+
+
+@lru_cache(maxsize=64)
+def stop_words(language: str) -> frozenset[str]:
+    name = ISO_TO_JUSTEXT.get(language)
+    if name is None:
+        return frozenset()
+    return frozenset(word.casefold() for word in justext.get_stoplist(name))
+
+
+def document_language(text: str) -> str:
+    code, _score = py3langid.classify(text[:5000])
+    return code
+
+
+def word_count(text: str) -> float:
+    """Words, counting two characters as a word in scripts written without spaces."""
+    unspaced = len(UNSPACED_CHAR.findall(text))
+    return len(WORD.findall(UNSPACED_CHAR.sub(" ", text))) + unspaced / 2
+
+
+def stop_share(text: str, stops: frozenset[str]) -> float:
+    words = [w.casefold() for w in WORD.findall(text)]
+    if not words or not stops:
+        return 0.0
+    return sum(word in stops for word in words) / len(words)
+
+
+def phrase_key(text: str) -> str:
+    return paragraph_key(text)
+
+
+CHROME_PHRASE_KEYS = frozenset(phrase_key(p) for p in CHROME_PHRASES)
+
+
+def is_chrome_phrase(line_key: str, words: float) -> bool:
+    """The line is a known chrome phrase, or a short line starting with one."""
+    if line_key in CHROME_PHRASE_KEYS:
+        return True
+    if words > SHORT_LINE_WORDS:
+        return False
+    return any(line_key.startswith(p + " ") for p in CHROME_PHRASE_KEYS if " " in p)
+
+
+def is_menu(text: str, words: float) -> bool:
+    """Fragments joined by separators: menus, breadcrumbs, 'SITE | 3 hours ago'."""
+    parts = [p for p in SEPARATOR.split(text) if p.strip()]
+    if len(parts) < 2:
+        return False
+    return words <= 12 or max(word_count(p) for p in parts) <= 4
+
+
+def credit_holder(text: str) -> str | None:
+    """The source named by a copyright or 'Source:' line ('© KYODO' gives 'KYODO')."""
+    match = COPYRIGHT.match(text.strip()) or SOURCE_LINE.match(text.strip())
+    if match is None:
+        return None
+    holder = match.group("holder").strip(" .,:;-–—")
+    return holder or None
+
+
+def classify(text: str, stops: frozenset[str]) -> Line:
+    """Classify one line or paragraph by its shape alone."""
+    stripped = text.strip()
+    key = phrase_key(stripped)
+    words = word_count(stripped)
+    ends = bool(SENTENCE_END.search(stripped))
+    notice = bool(NOTICE_PATTERNS.search(stripped)) and words <= 60
+    if _is_chrome(stripped, key, words, ends):
+        return Line(stripped, key, words, Kind.CHROME, notice)
+    if _is_prose(stripped, words, ends, stops):
+        return Line(stripped, key, words, Kind.PROSE, notice)
+    kind = Kind.SHORT if words < PROSE_MIN_WORDS else Kind.TEXT
+    return Line(stripped, key, words, kind, notice)
+
+
+def _is_chrome(text: str, key: str, words: float, ends: bool) -> bool:
+    if not LETTER.search(text):
+        return True  # counters, dates, rules, emoji rows
+    if URL_ONLY.match(text) or (credit_holder(text) is not None and words <= 12):
+        return True
+    if TEASER_PREFIX.match(text):
+        return True
+    if is_chrome_phrase(key, words):
+        return True
+    if words <= SHORT_LINE_WORDS and not ends and DIGIT.search(text):
+        return True  # time-ago lines, dates, "12 comments"
+    return is_menu(text, words) and not ends
+
+
+def _is_prose(text: str, words: float, ends: bool, stops: frozenset[str]) -> bool:
+    if words >= PROSE_MIN_WORDS and ends:
+        return True
+    if words < LONG_LINE_WORDS:
+        return False
+    return bool(SENTENCE_INSIDE.search(text)) or stop_share(text, stops) >= 0.2
+
+
+class RecurringLines:
+    """Lines seen in several documents of one crawl: a site's chrome repeats, articles don't.
+
+    Memory is bounded: at most ``capacity`` line keys are remembered, the
+    oldest forgotten first. Documents are told apart by a signature of their
+    whole text, so that the same article fetched twice does not make its own
+    paragraphs look like chrome.
+    """
+
+    def __init__(self, min_documents: int = 3, capacity: int = 200_000) -> None:
+        self.min_documents = min_documents
+        self.capacity = capacity
+        self._documents: OrderedDict[int, set[int]] = OrderedDict()
+
+    def observe(self, keys: Iterable[str], document: str) -> None:
+        signature = hash(document)
+        for key in set(keys):
+            line = hash(key)
+            seen = self._documents.get(line)
+            if seen is None:
+                if len(self._documents) >= self.capacity:
+                    self._documents.popitem(last=False)
+                seen = self._documents[line] = set()
+            if len(seen) < self.min_documents:
+                seen.add(signature)
+
+    def is_recurring(self, key: str) -> bool:
+        seen = self._documents.get(hash(key))
+        return seen is not None and len(seen) >= self.min_documents
+
+
+# Scores of each kind of line for the maximum-sum body segment.
+CHROME_SCORE = -3.0
+SHORT_SCORE = -1.0
+TEXT_SCORE = -0.5
+
+
+def line_score(line: Line, recurring: bool) -> float:
+    if recurring or line.kind is Kind.CHROME or line.notice:
+        return CHROME_SCORE
+    if line.kind is Kind.PROSE:
+        return 1.0 + min(line.words, 80.0) / 20.0
+    return SHORT_SCORE if line.kind is Kind.SHORT else TEXT_SCORE
+
+
+def best_segment(scores: Sequence[float]) -> tuple[int, int] | None:
+    """Start and end (exclusive) of the maximum-sum run of ``scores``, if positive."""
+    best, best_range = 0.0, None
+    running, start = 0.0, 0
+    for index, score in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, index
+        running += score
+        if running > best:
+            best, best_range = running, (start, index + 1)
+    return best_range
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    title: str | None
+    paragraphs: list[str]
+    credit: str | None
+
+
+def clean_lines(
+    texts: Sequence[str],
+    *,
+    recurring: RecurringLines | None = None,
+    language: str | None = None,
+    find_title: bool = True,
+) -> Cleaned:
+    """Keep the article paragraphs of ``texts`` (one paragraph each), find title and credit."""
+    if not texts:
+        return Cleaned(None, [], None)
+    stops = stop_words(language or document_language("\n".join(texts)))
+    lines = [classify(text, stops) for text in texts]
+    repeated = _recurring_flags(lines, recurring)
+    segment = best_segment(
+        [line_score(line, rep) for line, rep in zip(lines, repeated, strict=True)]
+    )
+    if segment is None:
+        return Cleaned(None, [], _credit(lines))
+    start, end = segment
+    body = [
+        line.text
+        for line, rep in zip(lines[start:end], repeated[start:end], strict=True)
+        if line.kind is not Kind.CHROME and not rep
+    ]
+    title = _title_before(lines, start) if find_title else None
+    return Cleaned(title, body, _credit(lines[:start] + lines[end:]))
+
+
+def clean_paragraphs(
+    paragraphs: list[str], *, recurring: RecurringLines | None = None
+) -> list[str]:
+    """Conservative clean-up of paragraphs an HTML extractor already chose.
+
+    Only lines that are chrome by their own shape (counters, menus, share
+    prompts, teasers, credit lines) or that recur across the crawl are
+    removed, plus site notices at either end; every prose paragraph stays.
+    """
+    if not paragraphs:
+        return []
+    stops = stop_words(document_language("\n".join(paragraphs)))
+    lines = [classify(text, stops) for text in paragraphs]
+    repeated = _recurring_flags(lines, recurring)
+    kept = [
+        line
+        for line, rep in zip(lines, repeated, strict=True)
+        if line.kind is not Kind.CHROME and not (rep and line.kind is not Kind.PROSE)
+    ]
+    while kept and kept[-1].notice:
+        kept.pop()
+    while kept and kept[0].notice:
+        kept.pop(0)
+    return [line.text for line in kept]
+
+
+def _recurring_flags(lines: Sequence[Line], recurring: RecurringLines | None) -> list[bool]:
+    """Which lines recur across the crawl; then remember this document's lines."""
+    if recurring is None:
+        return [False] * len(lines)
+    flags = [recurring.is_recurring(line.key) for line in lines]
+    prose_words = sum(line.words for line in lines if line.kind is Kind.PROSE)
+    recurring_words = sum(
+        line.words
+        for line, rep in zip(lines, flags, strict=True)
+        if rep and line.kind is Kind.PROSE
+    )
+    if prose_words and recurring_words > prose_words / 2:
+        flags = [False] * len(lines)  # most of the body recurs: a copy, not chrome
+    recurring.observe((line.key for line in lines), "\n".join(line.key for line in lines))
+    return flags
+
+
+def _title_before(lines: Sequence[Line], start: int) -> str | None:
+    """The title-shaped line closest before the body, skipping chrome in between."""
+    for line in reversed(lines[:start]):
+        if line.kind is Kind.CHROME or line.notice:
+            continue
+        return line.text if line.title_shaped else None
+    return None
+
+
+def _credit(lines: Iterable[Line]) -> str | None:
+    for line in lines:
+        holder = credit_holder(line.text)
+        if holder:
+            return holder
+    return None
