@@ -423,14 +423,19 @@ class RecurringLines:
         return seen is not None and len(seen) >= self.min_documents
 
 
-# Scores of each kind of line for the maximum-sum body segment.
-CHROME_SCORE = -3.0
+# Scores of each kind of line for the maximum-sum body segment. A chrome line
+# between two paragraphs (an ad label, a teaser) must not cut the body in
+# two, so it costs less than a site notice or a line recurring across pages.
+NOTICE_SCORE = -3.0
+CHROME_SCORE = -1.5
 SHORT_SCORE = -1.0
 TEXT_SCORE = -0.5
 
 
 def line_score(line: Line, recurring: bool) -> float:
-    if recurring or line.kind is Kind.CHROME or line.notice:
+    if recurring or line.notice:
+        return NOTICE_SCORE
+    if line.kind is Kind.CHROME:
         return CHROME_SCORE
     if line.kind is Kind.PROSE:
         return 1.0 + min(line.words, 80.0) / 20.0
@@ -492,7 +497,7 @@ def clean_paragraphs(
 
     Only lines that are chrome by their own shape (counters, menus, share
     prompts, teasers, credit lines) or that recur across the crawl are
-    removed, plus site notices at either end; every prose paragraph stays.
+    removed, plus site notices at either end; other prose paragraphs stay.
     """
     if not paragraphs:
         return []
@@ -502,7 +507,7 @@ def clean_paragraphs(
     kept = [
         line
         for line, rep in zip(lines, repeated, strict=True)
-        if line.kind is not Kind.CHROME and not (rep and line.kind is not Kind.PROSE)
+        if line.kind is not Kind.CHROME and not rep
     ]
     while kept and kept[-1].notice:
         kept.pop()

@@ -10,10 +10,12 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from newscrawler.extraction.boilerplate import RecurringLines, clean_paragraphs
 from newscrawler.extraction.decode import decode_body
 from newscrawler.extraction.errors import DocumentTooLarge, NoArticleText, UnsupportedDocument
 from newscrawler.extraction.html import extract_html
-from newscrawler.extraction.plaintext import RecurringLines, extract_plain_text
+from newscrawler.extraction.plaintext import extract_plain_text
+from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -63,8 +65,15 @@ def extract_document(
     )
     if kind is DocumentKind.HTML:
         result = extract_html(decoded.text, url=url, recurring=recurring)
+        result.text = clean_html_text(result.text, recurring)
     else:
         result = extract_plain_text(decoded.text, recurring=recurring)
     if not result.text.strip():
         raise NoArticleText("no article text left after removing boilerplate")
     return result
+
+
+def clean_html_text(text: str, recurring: RecurringLines | None) -> str:
+    """The plain-text rules on what the HTML extractor kept: repeats and chrome that slipped by."""
+    paragraphs = drop_repeated(p for p in text.split("\n\n") if p.strip())
+    return "\n\n".join(clean_paragraphs(paragraphs, recurring=recurring))

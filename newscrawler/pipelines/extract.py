@@ -14,9 +14,9 @@ from scrapy.exceptions import DropItem
 
 from newscrawler import stats
 from newscrawler.config import NewscrawlerConfig
+from newscrawler.extraction.boilerplate import RecurringLines
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import ExtractionError
-from newscrawler.extraction.plaintext import RecurringLines
 from newscrawler.items import Article, RawDocument
 
 if TYPE_CHECKING:
