@@ -20,6 +20,7 @@ NEAR_DUPLICATES = f"{PREFIX}/articles/near_duplicate"
 REEXTRACTED = f"{PREFIX}/articles/reextracted_unchanged"
 DUPLICATES = f"{PREFIX}/duplicates"
 LANGUAGE = f"{PREFIX}/language"
+LANGUAGE_MISMATCH = f"{PREFIX}/language_mismatch"
 ERRORS = f"{PREFIX}/errors"
 
 

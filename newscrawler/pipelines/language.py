@@ -1,15 +1,70 @@
-"""PLACEHOLDER until the Language stage lands (branch ``language``)."""
+"""Language stage: tag each new or changed article with its language.
 
-from typing import Any
+Runs on the cleaned text, after Dedup (exact duplicates are not tagged
+again), and cross-checks what the page declared (``<html lang>``,
+``og:locale``, ``Content-Language``): the text wins, disagreements are
+counted under ``newscrawler/language_mismatch/<declared>/<detected>``.
+"""
 
-import py3langid
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
 from itemadapter import ItemAdapter
+
+from newscrawler import stats
+from newscrawler.config import NewscrawlerConfig
+from newscrawler.language.identify import UNDETERMINED, LanguageIdentifier
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+def declared_code(declared: str | None) -> str | None:
+    """'en-US', 'en_GB' or 'EN' as 'en'; None when nothing usable was declared."""
+    if not declared:
+        return None
+    code = declared.strip().replace("_", "-").split("-", 1)[0].lower()
+    return code if len(code) == 2 and code.isalpha() else None
 
 
 class LanguagePipeline:
+    def __init__(self, stats_collector: StatsCollector, identifier: LanguageIdentifier) -> None:
+        self.stats = stats_collector
+        self.identifier = identifier
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        identifier = LanguageIdentifier(
+            config.languages,
+            min_confidence=config.language_min_confidence,
+            min_chars=config.language_min_chars,
+        )
+        assert crawler.stats is not None
+        return cls(crawler.stats, identifier)
+
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        code, _ = py3langid.classify(adapter["text"])
-        adapter["language"] = code
-        adapter["language_confidence"] = 1.0
+        decision = adapter.get("dedup")
+        if decision is not None and decision.outcome.is_duplicate:
+            return item
+        result = self.identifier.identify(adapter["text"], adapter.get("title"))
+        adapter["language"] = result.code
+        adapter["language_confidence"] = result.confidence
+        adapter["languages"] = result.shares
+        self.check_declared(adapter, result.code)
         return item
+
+    def check_declared(self, adapter: ItemAdapter, detected: str) -> None:
+        declared = declared_code(adapter.get("declared_language"))
+        if declared is None or detected == UNDETERMINED or declared == detected:
+            return
+        self.stats.inc_value(f"{stats.LANGUAGE_MISMATCH}/{declared}/{detected}")
+        logger.debug(
+            "%s declares language %r, its text reads as %r", adapter["raw"].url, declared, detected
+        )
