@@ -51,4 +51,7 @@ LOG_LEVEL = "INFO"
 
 # -- scale-out ----------------------------------------------------------------
 # With REDIS_URL (or NEWSCRAWLER_REDIS_URL) set, workers share a Redis frontier.
-ADDONS = {"newscrawler.frontier.RedisFrontier": 0}
+ADDONS = {
+    "newscrawler.credentials.MaskCredentials": 0,
+    "newscrawler.frontier.RedisFrontier": 10,
+}

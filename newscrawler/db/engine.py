@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from newscrawler.credentials import mask_credentials
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -21,13 +23,8 @@ def mask_url(url: str) -> str:
     """The URL with its password replaced by ``***``."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a SQLAlchemy URL: mask anything that looks like user:pass@
-        head, sep, tail = url.rpartition("@")
-        if not sep or "://" not in head:
-            return url
-        scheme, _, userinfo = head.partition("://")
-        user = userinfo.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{tail}"
+    except Exception:  # not a SQLAlchemy URL
+        return mask_credentials(url)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
