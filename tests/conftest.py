@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 
 from newscrawler.db.engine import make_engine
 
+pytest_plugins = ["tests.postgres"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
 
@@ -22,6 +24,14 @@ CrawlRunner = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'news.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on an SQLite file and on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from newscrawler.cli import main
+from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Base
 from newscrawler.db.schema import UnknownSchemaVersion, current_revision, ensure_schema
 
@@ -40,3 +41,15 @@ def test_cli_upgrade_creates_the_database(sqlite_url: str, sqlite_engine: Engine
     assert current_revision(sqlite_engine) is None
     assert main(["--database-url", sqlite_url, "db", "upgrade"]) == 0
     assert current_revision(sqlite_engine) is not None
+
+
+def test_migrations_on_postgresql(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    try:
+        head = ensure_schema(engine)
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert differences == []
+        assert current_revision(engine) == head
+    finally:
+        engine.dispose()
