@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
@@ -64,15 +64,25 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_reextract(args: argparse.Namespace, out: TextIO) -> int:
-    """Run the ``reextract`` spider: stored raw documents through today's pipeline."""
+def run_spider(database_url: str, spider: str, **arguments: Any) -> int:
+    """Run one of the project's spiders in this process, as ``scrapy crawl`` would."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     settings = get_project_settings()
-    settings.set("DATABASE_URL", args.database_url, priority="cmdline")
+    settings.set("DATABASE_URL", database_url, priority="cmdline")
     process = CrawlerProcess(settings)
-    process.crawl("reextract", since=args.since, spider=args.spider)
+    process.crawl(spider, **arguments)
     process.start()
     return 0
+
+
+def cmd_reextract(args: argparse.Namespace, out: TextIO) -> int:
+    """Stored raw documents through today's pipeline (the ``reextract`` spider)."""
+    return run_spider(args.database_url, "reextract", since=args.since, spider=args.spider)
+
+
+def cmd_replay_spool(args: argparse.Namespace, out: TextIO) -> int:
+    """Store what earlier crawls journaled but could not store (the ``replay`` spider)."""
+    return run_spider(args.database_url, "replay")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--since", help="only articles first seen at or after this ISO time")
     reextract.add_argument("--spider", help="only documents fetched by this spider")
     reextract.set_defaults(handler=cmd_reextract)
+
+    commands.add_parser(
+        "replay-spool", help="store documents left in the journal by crashed or offline crawls"
+    ).set_defaults(handler=cmd_replay_spool)
     return parser
 
 

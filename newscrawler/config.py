@@ -37,6 +37,8 @@ def default_database_url() -> str:
 class NewscrawlerConfig:
     database_url: str
     store_batch_size: int
+    store_reconnect_seconds: float
+    spool_dir: str
     extract_max_bytes: int
     recurring_min_documents: int
     dedup_threshold: float
@@ -52,6 +54,8 @@ class NewscrawlerConfig:
         return cls(
             database_url=settings.get("DATABASE_URL") or default_database_url(),
             store_batch_size=settings.getint("STORE_BATCH_SIZE", 100),
+            store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS", 30.0),
+            spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES", 20 * 1024 * 1024),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS", 3),
             dedup_threshold=settings.getfloat("DEDUP_THRESHOLD", 0.8),

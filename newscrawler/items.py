@@ -55,6 +55,7 @@ class Article:
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    journal_id: int | None = None  # its entry in the write-ahead journal
     # Dedup stage
     url_key: str | None = None
     content_hash: str | None = None

@@ -13,6 +13,8 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 # -- newscrawler -------------------------------------------------------------
 DATABASE_URL = default_database_url()  # env override: NEWSCRAWLER_DATABASE_URL
 STORE_BATCH_SIZE = 100
+STORE_RECONNECT_SECONDS = 30.0  # while the database is down, try again this often
+SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
 DEDUP_THRESHOLD = 0.8
@@ -27,6 +29,9 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.dedup.DedupPipeline": 200,
     "newscrawler.pipelines.language.LanguagePipeline": 300,
     "newscrawler.pipelines.storage.StoragePipeline": 400,
+}
+SPIDER_MIDDLEWARES = {
+    "newscrawler.middlewares.JournalReplayMiddleware": 0,
 }
 EXTENSIONS = {
     "newscrawler.extensions.CrawlRunRecorder": 0,

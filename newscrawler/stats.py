@@ -22,6 +22,7 @@ DUPLICATES = f"{PREFIX}/duplicates"
 LANGUAGE = f"{PREFIX}/language"
 LANGUAGE_MISMATCH = f"{PREFIX}/language_mismatch"
 ERRORS = f"{PREFIX}/errors"
+JOURNALED = f"{PREFIX}/journaled_for_replay"
 
 
 def dropped_key(reason: str) -> str:

@@ -41,13 +41,22 @@ def sqlite_engine(sqlite_url: str) -> Engine:
     engine.dispose()
 
 
+def crawl_command(spider: str, *args: str, database_url: str, spool_dir: Path) -> list[str]:
+    """``scrapy crawl SPIDER -a k=v ...`` into the given database and journal folder."""
+    return [sys.executable, "-m", "scrapy", "crawl", spider, *args,
+            "-s", f"DATABASE_URL={database_url}", "-s", f"SPOOL_DIR={spool_dir}",
+            "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+
+
 def crawl(
-    spider: str, *args: str, database_url: str, env: dict[str, str] | None = None
+    spider: str,
+    *args: str,
+    database_url: str,
+    spool_dir: Path,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``scrapy crawl SPIDER -a k=v ...`` in the project, as a user would."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, *args,
-               "-s", f"DATABASE_URL={database_url}",
-               "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+    """Run a crawl in the project, as a user would, and check it exited cleanly."""
+    command = crawl_command(spider, *args, database_url=database_url, spool_dir=spool_dir)
     result = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning", **(env or {})},
@@ -57,12 +66,18 @@ def crawl(
 
 
 @pytest.fixture
-def run_crawl(sqlite_url: str) -> CrawlRunner:
+def spool_dir(tmp_path: Path) -> Path:
+    return tmp_path / "spool"
+
+
+@pytest.fixture
+def run_crawl(sqlite_url: str, spool_dir: Path) -> CrawlRunner:
     """:func:`crawl` into this test's SQLite database unless told otherwise."""
 
     def run(
         spider: str, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        return crawl(spider, *args, database_url=database_url or sqlite_url, env=env)
+        url = database_url or sqlite_url
+        return crawl(spider, *args, database_url=url, spool_dir=spool_dir, env=env)
 
     return run

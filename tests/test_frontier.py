@@ -6,20 +6,20 @@ import random
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun
 from newscrawler.frontier import RedisFrontier
 
-from .conftest import PROJECT_ROOT
+from .conftest import PROJECT_ROOT, crawl_command
 
 WORDS = (
     "government minister budget council school river election market company report police "
@@ -83,23 +83,25 @@ def test_addon_is_inert_without_redis_url(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_two_workers_share_the_frontier(
-    redis_url: str, articles_folder: Path, sqlite_url: str, sqlite_engine: Engine
+    redis_url: str, articles_folder: Path, postgres_url: str, tmp_path: Path
 ) -> None:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "files", "-a", f"path={articles_folder}",
-        "-s", f"DATABASE_URL={sqlite_url}", "-s", f"REDIS_URL={redis_url}",
-        "-s", "FRONTIER_NAME=test-two-workers", "-s", "CONCURRENT_REQUESTS=1",
-        "-s", "DOWNLOAD_DELAY=0.05", "-s", "TELNETCONSOLE_ENABLED=False",
-    ]  # fmt: skip
+    command = crawl_command(
+        "files", "-a", f"path={articles_folder}",
+        "-s", f"REDIS_URL={redis_url}", "-s", "FRONTIER_NAME=test-two-workers",
+        "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05",
+        database_url=postgres_url, spool_dir=tmp_path / "spool",
+    )  # fmt: skip
     workers = [
         subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
     logs = [worker.communicate(timeout=300)[1] for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], logs
-    with Session(sqlite_engine) as session:
+    engine = make_engine(postgres_url)
+    with Session(engine) as session:
         runs = list(session.scalars(select(CrawlRun)))
         stored = session.scalar(select(func.count(Article.id)))
+    engine.dispose()
     assert stored == 60
     assert len(runs) == 2
     assert sum(run.fetched for run in runs) == 60, "a file was fetched by both workers"

@@ -41,8 +41,9 @@ def body_paragraphs(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One crawl of the seeds shared by the read-only tests of this module."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'news.sqlite3'}"
-    result = crawl("seeds", database_url=url)
+    folder = tmp_path_factory.mktemp("seeded")
+    url = f"sqlite:///{folder / 'news.sqlite3'}"
+    result = crawl("seeds", database_url=url, spool_dir=folder / "spool")
     assert "Deprecat" not in result.stderr, "the crawl emitted deprecation warnings"
     return url
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import zlib
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
 
 from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
@@ -56,13 +59,14 @@ class Candidate:
 class ArticleStore:
     """Lookups and writes for one crawl run, committed in batches."""
 
-    def __init__(self, database_url: str, batch_size: int = 100) -> None:
+    def __init__(self, database_url: str, reconnect_seconds: float = 30.0) -> None:
         self.database_url = database_url
-        self.batch_size = batch_size
+        self.reconnect_seconds = reconnect_seconds
         self.engine: Engine | None = None
         self.session: Session | None = None
         self.run: CrawlRun | None = None
-        self._pending = 0
+        self.spider_name = ""
+        self._offline_since: float | None = None
         self._sighted: set[str] = set()
 
     @classmethod
@@ -71,42 +75,80 @@ class ArticleStore:
         store = _STORES.get(crawler)
         if store is None:
             config = NewscrawlerConfig.from_settings(crawler.settings)
-            store = cls(config.database_url, config.store_batch_size)
+            store = cls(config.database_url, config.store_reconnect_seconds)
             _STORES[crawler] = store
         return store
 
     # -- life cycle -----------------------------------------------------
 
-    @property
-    def is_open(self) -> bool:
-        return self.session is not None
-
     def open(self, spider_name: str) -> None:
-        """Connect, bring the schema up to date and record the start of a crawl run."""
-        if self.is_open:
+        """Connect, bring the schema up to date and record the start of a crawl run.
+
+        An unreachable database does not stop the crawl: the store goes
+        offline (documents stay in the journal) and tries again later.
+        """
+        if self.engine is not None:
             return
+        self.spider_name = spider_name
         logger.info("Storing into %s", mask_url(self.database_url))
         self.engine = make_engine(self.database_url)
-        ensure_schema(self.engine)
-        self.session = make_sessionmaker(self.engine)()
-        self.run = CrawlRun(spider=spider_name, started_at=_now(), status="running")
-        self.session.add(self.run)
-        self.session.commit()
+        self._connect()
+
+    def _connect(self) -> bool:
+        assert self.engine is not None
+        try:
+            ensure_schema(self.engine)
+            self.session = make_sessionmaker(self.engine)()
+            if self.run is None:
+                self.run = CrawlRun(spider=self.spider_name, started_at=_now(), status="running")
+                self.session.add(self.run)
+            self.session.commit()
+        except DBAPIError as error:
+            self.went_offline(error)
+            return False
+        if self._offline_since is not None:
+            logger.info("Database %s is reachable again", mask_url(self.database_url))
+        self._offline_since = None
+        return True
+
+    def went_offline(self, error: Exception) -> None:
+        """Stop using the database for a while; what is not committed stays journaled."""
+        if self.session is not None:
+            with suppress(DBAPIError):
+                self.session.rollback()
+        if self._offline_since is None:
+            logger.error(
+                "Database %s unavailable (%s); documents are kept in the journal and will "
+                "be stored when it is back",
+                mask_url(self.database_url),
+                _first_line(error),
+            )
+        self._offline_since = time.monotonic()
+
+    def available(self) -> bool:
+        """True when the database can be used now (trying to reconnect when it is time)."""
+        if self._offline_since is None:
+            return self.session is not None
+        if time.monotonic() - self._offline_since < self.reconnect_seconds:
+            return False
+        return self._connect()
 
     def close(self, status: str, counts: dict[str, int], stats: dict[str, Any]) -> None:
-        """Commit what is pending and record how the crawl run ended."""
-        if self.session is None or self.run is None:
-            return
-        self.commit()
-        for name, value in counts.items():
-            setattr(self.run, name, value)
-        self.run.status = status
-        self.run.finished_at = _now()
-        self.run.stats = stats
-        self.session.commit()
-        self.session.close()
-        assert self.engine is not None
-        self.engine.dispose()
+        """Record how the crawl run ended (when the database can be reached)."""
+        if self.session is not None and self.run is not None and self.available():
+            try:
+                for name, value in counts.items():
+                    setattr(self.run, name, value)
+                self.run.status = status
+                self.run.finished_at = _now()
+                self.run.stats = stats
+                self.session.commit()
+            except DBAPIError as error:
+                self.went_offline(error)
+        if self.session is not None:
+            self.session.close()
+        if self.engine is not None:
+            self.engine.dispose()
         self.session = None
 
     @property
@@ -120,15 +162,13 @@ class ArticleStore:
         assert self.run is not None
         return self.run.id
 
-    def written(self) -> None:
-        """Count one stored item; commit when the batch is full."""
-        self._pending += 1
-        if self._pending >= self.batch_size:
-            self.commit()
-
     def commit(self) -> None:
         self.db.commit()
-        self._pending = 0
+
+    def rollback(self) -> None:
+        with suppress(DBAPIError):
+            self.db.rollback()
+        self._sighted.clear()
 
     # -- lookups ----------------------------------------------------------
 
@@ -249,3 +289,7 @@ class ArticleStore:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -22,6 +22,7 @@ from newscrawler.dedup.fingerprint import (
 )
 
 if TYPE_CHECKING:
+    from newscrawler.config import NewscrawlerConfig
     from newscrawler.db.store import ArticleStore, Candidate
 
 # LSH is tuned below the decision threshold; an exact Jaccard check of the
@@ -65,6 +66,15 @@ class Deduplicator:
         self.shingle_size = shingle_size
         self.params = LshParameters.for_threshold(
             max(0.1, threshold - LSH_THRESHOLD_MARGIN), num_perm
+        )
+
+    @classmethod
+    def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
+        return cls(
+            store,
+            threshold=config.dedup_threshold,
+            num_perm=config.dedup_num_perm,
+            shingle_size=config.dedup_shingle_size,
         )
 
     def decide(self, text: str, url_key: str) -> Decision:

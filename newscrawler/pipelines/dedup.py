@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from sqlalchemy.exc import DBAPIError
 
 from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.store import ArticleStore
@@ -24,12 +25,7 @@ class DedupPipeline:
     def __init__(self, crawler: Crawler, store: ArticleStore, config: NewscrawlerConfig) -> None:
         self.crawler = crawler
         self.store = store
-        self.deduplicator = Deduplicator(
-            store,
-            threshold=config.dedup_threshold,
-            num_perm=config.dedup_num_perm,
-            shingle_size=config.dedup_shingle_size,
-        )
+        self.deduplicator = Deduplicator.from_config(store, config)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -44,7 +40,13 @@ class DedupPipeline:
         adapter = ItemAdapter(item)
         key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
         adapter["url_key"] = key
-        decision = self.deduplicator.decide(adapter["text"], key)
+        if not self.store.available():
+            return item  # the Store stage leaves it in the journal
+        try:
+            decision = self.deduplicator.decide(adapter["text"], key)
+        except DBAPIError as error:
+            self.store.went_offline(error)
+            return item
         adapter["content_hash"] = decision.content_hash
         adapter["dedup"] = decision
         return item

@@ -18,6 +18,7 @@ from newscrawler.extraction.boilerplate import RecurringLines
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import ExtractionError
 from newscrawler.items import Article, RawDocument
+from newscrawler.journal import Journal
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -27,21 +28,29 @@ if TYPE_CHECKING:
 
 
 class ExtractPipeline:
-    def __init__(self, stats_collector: StatsCollector, config: NewscrawlerConfig) -> None:
+    def __init__(
+        self, stats_collector: StatsCollector, config: NewscrawlerConfig, journal: Journal
+    ) -> None:
         self.stats = stats_collector
         self.max_bytes = config.extract_max_bytes
         self.recurring = RecurringLines(min_documents=config.recurring_min_documents)
+        self.journal = journal
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         assert crawler.stats is not None
-        return cls(crawler.stats, NewscrawlerConfig.from_settings(crawler.settings))
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        return cls(crawler.stats, config, Journal.from_crawler(crawler))
+
+    def close_spider(self) -> None:
+        self.journal.close()
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             return item
         raw = as_raw_document(item)
         self.stats.inc_value(stats.DOCUMENTS)
+        entry = None if raw.replayed else self.journal.append(raw)
         try:
             extraction = extract_document(
                 raw.body,
@@ -52,9 +61,13 @@ class ExtractPipeline:
                 recurring=self.recurring,
             )
         except ExtractionError as error:
+            if entry is not None:
+                self.journal.done(entry)
             self.stats.inc_value(stats.dropped_key(error.reason))
             raise DropItem(f"{raw.url}: {error.reason}: {error}") from error
-        return build_article(raw, extraction)
+        article = build_article(raw, extraction)
+        article.journal_id = entry
+        return article
 
 
 def as_raw_document(item: Any) -> RawDocument:

@@ -3,18 +3,26 @@
 Writes go through the crawler's shared :class:`~newscrawler.db.store.ArticleStore`
 and are committed in batches of ``STORE_BATCH_SIZE``; every article keeps its
 raw document so that extraction can be re-run later without fetching.
+
+Nothing handed to this stage is lost: each document is in the write-ahead
+journal until the transaction holding its article commits. When the
+database is unreachable the stage stops writing for a while and the
+documents simply stay journaled, to be replayed by the next crawl.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from newscrawler import stats
+from newscrawler.config import NewscrawlerConfig
 from newscrawler.db import models
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Decision, Outcome
+from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
+from newscrawler.journal import Journal
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -22,53 +30,162 @@ if TYPE_CHECKING:
 
     from newscrawler.items import Article
 
+CONFLICT_ATTEMPTS = 3
+
+
+def _is_conflict(error: DBAPIError) -> bool:
+    """A unique-key clash or a deadlock with another writer, not a lost connection."""
+    if isinstance(error, IntegrityError):
+        return True
+    return (
+        isinstance(error, OperationalError)
+        and not error.connection_invalidated
+        and ("deadlock" in str(error).lower() or "could not serialize" in str(error).lower())
+    )
+
+
+@dataclass(slots=True)
+class Pending:
+    """An article written in the open transaction, and the stats it counts once committed."""
+
+    article: Article
+    stat_keys: list[str]
+
 
 class StoragePipeline:
-    def __init__(self, crawler: Crawler, store: ArticleStore) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        store: ArticleStore,
+        journal: Journal,
+        deduplicator: Deduplicator,
+        batch_size: int,
+    ) -> None:
         self.crawler = crawler
         self.store = store
+        self.journal = journal
+        self.deduplicator = deduplicator
+        self.batch_size = batch_size
+        self.batch: list[Pending] = []
         assert crawler.stats is not None
         self.stats: StatsCollector = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        return cls(crawler, ArticleStore.from_crawler(crawler))
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        store = ArticleStore.from_crawler(crawler)
+        return cls(
+            crawler,
+            store,
+            Journal.from_crawler(crawler),
+            Deduplicator.from_config(store, config),
+            config.store_batch_size,
+        )
 
     def open_spider(self) -> None:
         assert self.crawler.spider is not None
         self.store.open(self.crawler.spider.name)
 
     def close_spider(self) -> None:
-        self.store.commit()
+        self.flush()
 
     def process_item(self, item: Any) -> Any:
         article: Article = item
-        decision: Decision = ItemAdapter(item)["dedup"]
+        if not self.store.available():
+            self.stats.inc_value(stats.JOURNALED)
+            return item
+        try:
+            keys = self.write_resolving_conflicts(article)
+        except DBAPIError as error:
+            self.lose_transaction(error)
+            self.stats.inc_value(stats.JOURNALED)
+            return item
+        self.batch.append(Pending(article, keys))
+        if article.journal_id is not None:
+            self.journal.done_after_commit(article.journal_id)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Commit the open transaction; on a conflict, write the batch again once."""
+        if not self.batch:
+            return
+        try:
+            self.store.commit()
+        except DBAPIError as error:
+            if not _is_conflict(error) or not self.rewrite_batch():
+                self.lose_transaction(error)
+                return
+        for pending in self.batch:
+            for key in pending.stat_keys:
+                self.stats.inc_value(key)
+        self.journal.committed()
+        self.batch.clear()
+
+    def rewrite_batch(self) -> bool:
+        """After a failed commit: decide and write every article again, then commit."""
+        self.store.rollback()
+        try:
+            for pending in self.batch:
+                pending.stat_keys = self.write_resolving_conflicts(pending.article, redecide=True)
+            self.store.commit()
+        except DBAPIError:
+            return False
+        return True
+
+    def lose_transaction(self, error: DBAPIError) -> None:
+        """The transaction is gone: its documents stay in the journal for a later replay."""
+        self.stats.inc_value(stats.JOURNALED, len(self.batch))
+        self.batch.clear()
+        self.journal.rolled_back()
+        self.store.went_offline(error)
+
+    def write_resolving_conflicts(self, article: Article, redecide: bool = False) -> list[str]:
+        """Write ``article`` in a savepoint; if another writer got there first, decide again.
+
+        Two crawls storing the same text at once both decide "new"; the
+        second insert hits the unique content hash, and deciding again then
+        sees the first one's article.
+        """
+        decision: Decision | None = None if redecide else article.dedup
+        for attempt in range(CONFLICT_ATTEMPTS):
+            if decision is None:
+                decision = self.deduplicator.decide(article.text, article.url_key or "")
+                article.content_hash, article.dedup = decision.content_hash, decision
+            try:
+                with self.store.db.begin_nested():
+                    return self.write(article, decision)
+            except IntegrityError:
+                if attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+                decision = None
+        raise AssertionError("unreachable")
+
+    def write(self, article: Article, decision: Decision) -> list[str]:
+        """Carry out ``decision``; return the stats keys it counts."""
         raw_row = self.store.save_raw_document(article.raw)
         if article.raw.replayed and decision.outcome is Outcome.UNCHANGED:
             row = self.store.db.get_one(models.Article, decision.article_id)
             fill_metadata(row, article)
-            self.stats.inc_value(stats.REEXTRACTED)
-            self.store.written()
-            return item
+            return [stats.REEXTRACTED]
         if decision.outcome.is_duplicate:
             row = self._touch(decision, article)
-            self.stats.inc_value(stats.duplicate_key(decision.outcome.value))
+            keys = [stats.duplicate_key(decision.outcome.value)]
         elif decision.outcome is Outcome.UPDATED:
             row = self._update(article, decision, raw_row)
-            self.stats.inc_value(stats.ARTICLES_UPDATED)
+            keys = [stats.ARTICLES_UPDATED]
         else:
             row = self.store.add_article(new_row(article, decision, raw_row), decision.bands)
-            key = stats.NEAR_DUPLICATES if decision.outcome is Outcome.NEAR_DUPLICATE else None
-            self.stats.inc_value(key or stats.ARTICLES_NEW)
-            self.stats.inc_value(stats.language_key(row.language))
+            near = decision.outcome is Outcome.NEAR_DUPLICATE
+            keys = [stats.NEAR_DUPLICATES if near else stats.ARTICLES_NEW]
+            keys.append(stats.language_key(row.language))
         if not article.raw.replayed:
             self.store.add_sighting(
                 row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
             )
             self.store.record_url_state(article.raw, article.url_key or article.raw.url, row.id)
-        self.store.written()
-        return item
+        return keys
 
     def _touch(self, decision: Decision, article: Article) -> models.Article:
         row = self.store.db.get_one(models.Article, decision.article_id)
