@@ -64,13 +64,13 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def run_spider(database_url: str, spider: str, **arguments: Any) -> int:
+def run_spider(database_url: str, spider_name: str, **arguments: Any) -> int:
     """Run one of the project's spiders in this process, as ``scrapy crawl`` would."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     settings = get_project_settings()
     settings.set("DATABASE_URL", database_url, priority="cmdline")
     process = CrawlerProcess(settings)
-    process.crawl(spider, **arguments)
+    process.crawl(spider_name, **arguments)
     process.start()
     return 0
 

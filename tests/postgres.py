@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 
 def _bindir() -> Path | None:
@@ -97,7 +98,9 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     """A fresh, empty database on the test server."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server.admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        postgres_server.admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield postgres_server.url(name)

@@ -104,7 +104,7 @@ def test_second_run_adds_no_article_but_records_run_and_sightings(
     seeded = Session(sqlite_engine)
     before = [(a.id, a.content_hash, a.last_seen_at) for a in articles(seeded)]
     run_crawl("seeds")
-    seeded.expire_all()
+    seeded.rollback()  # end the read transaction: see what the second crawl wrote
     after = articles(seeded)
     assert [(a.id, a.content_hash) for a in after] == [(i, h) for i, h, _ in before]
     assert all(a.last_seen_at > seen for a, (_, _, seen) in zip(after, before, strict=True))

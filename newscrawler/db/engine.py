@@ -27,8 +27,14 @@ def mask_url(url: str) -> str:
         return mask_credentials(url)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite files, create the folder and switch on WAL."""
+def make_engine(url: str, *, writer: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine; for SQLite files, create the folder and switch on WAL.
+
+    SQLite transactions are begun by SQLAlchemy rather than by the driver
+    (which would otherwise let SAVEPOINT start, and RELEASE commit, a
+    transaction); a ``writer`` engine begins them IMMEDIATE, so that a
+    second writing process waits for the lock instead of failing.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -36,12 +42,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(begin))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

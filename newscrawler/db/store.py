@@ -91,14 +91,15 @@ class ArticleStore:
             return
         self.spider_name = spider_name
         logger.info("Storing into %s", mask_url(self.database_url))
-        self.engine = make_engine(self.database_url)
+        self.engine = make_engine(self.database_url, writer=True)
         self._connect()
 
     def _connect(self) -> bool:
         assert self.engine is not None
         try:
             ensure_schema(self.engine)
-            self.session = make_sessionmaker(self.engine)()
+            if self.session is None:
+                self.session = make_sessionmaker(self.engine)()
             if self.run is None:
                 self.run = CrawlRun(spider=self.spider_name, started_at=_now(), status="running")
                 self.session.add(self.run)
