@@ -10,19 +10,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from sqlalchemy import func, select
 
+from newscrawler import export
 from newscrawler.config import default_database_url
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
-from newscrawler.db.models import Article
+from newscrawler.db.models import Article, CrawlRun
 from newscrawler.db.schema import UnknownSchemaVersion, ensure_schema
+from newscrawler.spiders.reextract import parse_since
 
 Command = Callable[[argparse.Namespace, TextIO], int]
+RUN_ROW = "{:>5}  {:<12} {:<12} {:<20} {:>7} {:>6} {:>5} {:>7} {:>6}"
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
@@ -85,6 +90,69 @@ def cmd_replay_spool(args: argparse.Namespace, out: TextIO) -> int:
     return run_spider(args.database_url, "replay")
 
 
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Stream articles to a file or standard output."""
+    if args.format == "parquet" and not args.output:
+        print("newscrawler: --format parquet needs --output PATH", file=sys.stderr)
+        return 2
+    engine = make_engine(args.database_url)
+    ensure_schema(engine)
+    query = export.article_query(
+        since=parse_since(args.since), language=args.language, one_per_story=args.one_per_story
+    )
+    with make_sessionmaker(engine)() as session:
+        records = export.rows(session, query)
+        if args.format == "parquet":
+            count = export.write_parquet(records, args.output)
+        else:
+            writer = export.write_jsonl if args.format == "jsonl" else export.write_csv
+            with _open_output(args.output, out) as stream:
+                count = writer(records, stream)
+    print(f"exported {count} articles", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    if not path or path == "-":
+        yield default
+        return
+    with Path(path).open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
+    """Counts per crawl run, per site and per language."""
+    engine = make_engine(args.database_url)
+    ensure_schema(engine)
+    with make_sessionmaker(engine)() as session:
+        print("crawl runs (newest first):", file=out)
+        print(RUN_ROW.format("id", "spider", "status", "started (UTC)", "fetched", "stored",
+                             "dups", "dropped", "errors"), file=out)  # fmt: skip
+        recent = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(args.runs)
+        for run in session.scalars(recent):
+            started = f"{run.started_at:%Y-%m-%d %H:%M:%S}"
+            print(RUN_ROW.format(run.id, run.spider, run.status, started, run.fetched,
+                                 run.stored, run.duplicates, run.dropped, run.errors),
+                  file=out)  # fmt: skip
+        _print_counts(session, out, "articles per language", Article.language)
+        _print_counts(session, out, "articles per site", Article.site_name, limit=args.sites)
+    return 0
+
+
+def _print_counts(session: Any, out: TextIO, heading: str, column: Any, limit: int = 50) -> None:
+    print(f"\n{heading} (all / one per story):", file=out)
+    stories = func.count(Article.id).filter(Article.duplicate_of.is_(None))
+    query = (
+        select(column, func.count(Article.id), stories)
+        .group_by(column)
+        .order_by(func.count(Article.id).desc())
+        .limit(limit)
+    )
+    for value, total, unique in session.execute(query):
+        print(f"  {value or '(unknown)':<40} {total:>8} {unique:>8}", file=out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newscrawler", description=__doc__)
     parser.add_argument(
@@ -111,6 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--since", help="only articles first seen at or after this ISO time")
     reextract.add_argument("--spider", help="only documents fetched by this spider")
     reextract.set_defaults(handler=cmd_reextract)
+
+    exporter = commands.add_parser("export", help="stream articles for downstream jobs")
+    exporter.add_argument("--format", choices=export.FORMATS, default="jsonl")
+    exporter.add_argument("--since", help="only articles first seen at or after this ISO time")
+    exporter.add_argument("--language", help="only articles in this ISO 639-1 language")
+    exporter.add_argument("--one-per-story", action="store_true", help="leave out near-duplicates")
+    exporter.add_argument("--output", help="file to write (default: standard output)")
+    exporter.set_defaults(handler=cmd_export)
+
+    stats = commands.add_parser("stats", help="counts per crawl run, site and language")
+    stats.add_argument("--runs", type=int, default=20, help="how many recent runs")
+    stats.add_argument("--sites", type=int, default=30, help="how many sites")
+    stats.set_defaults(handler=cmd_stats)
 
     commands.add_parser(
         "replay-spool", help="store documents left in the journal by crashed or offline crawls"

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,11 +71,9 @@ def _runner() -> Callable[[list[str]], list[str]]:
     return lambda command: [runuser or "runuser", "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bindir = _bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (scripts/test installs it as root)")
+@contextmanager
+def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server on 127.0.0.1 (also used by the benchmarks)."""
     datadir = Path(tempfile.mkdtemp(prefix="newscrawler-pg-"))
     if os.geteuid() == 0:
         shutil.chown(datadir, "postgres", "postgres")
@@ -92,6 +91,19 @@ def postgres_server() -> Iterator[PostgresServer]:
     finally:
         server.stop()
         shutil.rmtree(datadir, ignore_errors=True)
+
+
+def postgres_bindir() -> Path | None:
+    return _bindir()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bindir = _bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (scripts/test installs it as root)")
+    with running_postgres(bindir) as server:
+        yield server
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ import hashlib
 import logging
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import DBAPIError
 
 from newscrawler.config import NewscrawlerConfig
@@ -188,15 +188,14 @@ class ArticleStore:
         """Articles sharing at least one band hash with ``bands`` (band order matters)."""
         if not bands:
             return []
-        ids: set[int] = set()
-        for band, value in enumerate(bands):
-            ids.update(
-                self.db.scalars(
-                    select(MinHashBand.article_id).where(
-                        MinHashBand.band == band, MinHashBand.hash == value
-                    )
-                )
+        pairs = list(enumerate(bands))
+        ids = set(
+            self.db.scalars(
+                select(MinHashBand.article_id)
+                .where(tuple_(MinHashBand.band, MinHashBand.hash).in_(pairs))
+                .distinct()
             )
+        )
         ids.discard(exclude or -1)
         if not ids:
             return []
@@ -234,18 +233,22 @@ class ArticleStore:
         self.db.add(row)
         return row
 
-    def add_article(self, article: Article, bands: Iterable[int]) -> Article:
+    def add_article(self, article: Article, bands: Sequence[int]) -> Article:
         self.db.add(article)
         self.db.flush()
-        self.replace_bands(article.id, bands)
+        self.insert_bands(article.id, bands)
         return article
 
-    def replace_bands(self, article_id: int, bands: Iterable[int]) -> None:
+    def replace_bands(self, article_id: int, bands: Sequence[int]) -> None:
         self.db.execute(delete(MinHashBand).where(MinHashBand.article_id == article_id))
-        self.db.add_all(
-            MinHashBand(band=band, hash=value, article_id=article_id)
-            for band, value in enumerate(bands)
-        )
+        self.insert_bands(article_id, bands)
+
+    def insert_bands(self, article_id: int, bands: Sequence[int]) -> None:
+        if bands:
+            self.db.execute(
+                insert(MinHashBand),
+                [{"band": b, "hash": v, "article_id": article_id} for b, v in enumerate(bands)],
+            )
 
     def archive_version(self, article: Article) -> None:
         """Keep the article's current text before it is replaced by a newer one."""
