@@ -1,23 +1,34 @@
-"""Spider middlewares newscrawler adds to every spider."""
+"""Middlewares added to every spider: journal replay, web-only fetching, politeness, revisits."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 
+from newscrawler import stats
 from newscrawler.config import NewscrawlerConfig
+from newscrawler.db.store import ArticleStore
+from newscrawler.dedup.urls import url_key
 from newscrawler.journal import claim_leftovers, read_segment
 
 if TYPE_CHECKING:
+    from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
 REPLAYED = "newscrawler/journal/replayed"
+REVISIT_SKIPPED = "newscrawler/revisit/skipped_fresh"
+REVISIT_CONDITIONAL = "newscrawler/revisit/conditional"
 
 
 class JournalReplayMiddleware:
@@ -56,3 +67,112 @@ class JournalReplayMiddleware:
     def spider_closed(self) -> None:
         for path in self.claimed:
             path.unlink(missing_ok=True)
+
+
+class WebOnlyMiddleware:
+    """Downloader middleware: a web crawl never opens ``file://`` (or any non-http(s)) URL.
+
+    Local-file spiders declare ``local_files = True``; for every other
+    spider a request whose scheme is not http or https is refused, with a
+    log line and a counted drop, whatever link, redirect or feed led to it.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WebOnlyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        if getattr(spider, "local_files", False):
+            return
+        if urlsplit(request.url).scheme not in ("http", "https"):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(stats.dropped_key("not_http"))
+            logger.warning("%s: refused, a web crawl only fetches http(s) URLs", request.url)
+            raise IgnoreRequest(f"non-http(s) URL {request.url}")
+
+
+class RetryAfterMiddleware:
+    """Downloader middleware: honour ``Retry-After`` on 429 and 503 answers.
+
+    The site's download slot waits that long (at most ``RETRY_AFTER_MAX``
+    seconds) before its next request, so Scrapy's retry of the request
+    comes when the site asked for it.
+    """
+
+    def __init__(self, crawler: Crawler, maximum: float) -> None:
+        self.crawler = crawler
+        self.maximum = maximum
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler, crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in (429, 503):
+            return response
+        delay = retry_after_seconds(response.headers.get("Retry-After"))
+        if delay is None:
+            return response
+        delay = min(delay, self.maximum)
+        assert self.crawler.engine is not None
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+        logger.info("%s answered %d: waiting %.0f s as asked", request.url, response.status, delay)
+        return response
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class RevisitMiddleware:
+    """Downloader middleware for scheduled crawls: don't refetch what is fresh, ask if it changed.
+
+    An article URL stored less than ``REVISIT_INTERVAL`` seconds ago is not
+    fetched again; an older one is requested with ``If-None-Match`` /
+    ``If-Modified-Since`` from its last fetch, and a 304 answer becomes a
+    sighting of the stored article, not a new one.
+    """
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.store = ArticleStore.from_crawler(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RevisitMiddleware:
+        return cls(crawler, crawler.settings.getfloat("REVISIT_INTERVAL", 6 * 3600))
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("newscrawler_article") or not self.store.available():
+            return
+        state = self.store.url_state(url_key(request.url))
+        if state is None or state.article_id is None:
+            return
+        age = (datetime.now(UTC) - state.fetched_at).total_seconds()
+        assert self.crawler.stats is not None
+        if age < self.interval:
+            self.crawler.stats.inc_value(REVISIT_SKIPPED)
+            raise IgnoreRequest(f"{request.url} was fetched {age:.0f} s ago")
+        if state.etag:
+            request.headers.setdefault("If-None-Match", state.etag)
+        if state.last_modified:
+            request.headers.setdefault("If-Modified-Since", state.last_modified)
+        self.crawler.stats.inc_value(REVISIT_CONDITIONAL)

@@ -30,6 +30,11 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.language.LanguagePipeline": 300,
     "newscrawler.pipelines.storage.StoragePipeline": 400,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawler.middlewares.WebOnlyMiddleware": 50,
+    "newscrawler.middlewares.RevisitMiddleware": 60,
+    "newscrawler.middlewares.RetryAfterMiddleware": 560,
+}
 SPIDER_MIDDLEWARES = {
     "newscrawler.middlewares.JournalReplayMiddleware": 0,
 }
@@ -37,8 +42,12 @@ EXTENSIONS = {
     "newscrawler.extensions.CrawlRunRecorder": 0,
 }
 
-# -- politeness -------------------------------------------------------------
-USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler)"
+# -- web crawls: politeness and scheduled runs ---------------------------------
+# Say who you are: set CONTACT (a URL or e-mail address) for your deployment.
+CONTACT = "https://github.com/newscrawler/newscrawler"
+USER_AGENT = f"newscrawler/0.1 (+{CONTACT})"
+REVISIT_INTERVAL = 6 * 3600  # seconds before a stored article URL is fetched again
+RETRY_AFTER_MAX = 120  # longest Retry-After (seconds) honoured on 429/503
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -181,6 +181,9 @@ class ArticleStore:
     def article_by_hash(self, content_hash: str) -> Article | None:
         return self.db.scalars(select(Article).where(Article.content_hash == content_hash)).first()
 
+    def url_state(self, key: str) -> UrlState | None:
+        return self.db.get(UrlState, key)
+
     def article_text(self, article_id: int) -> str:
         return self.db.scalars(select(Article.text).where(Article.id == article_id)).one()
 

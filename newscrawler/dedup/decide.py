@@ -36,10 +36,11 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"  # same URL, same text
     SAME_TEXT = "same_text"  # another URL, same text
+    NOT_MODIFIED = "not_modified"  # the server answered 304 to a conditional revisit
 
     @property
     def is_duplicate(self) -> bool:
-        return self in (Outcome.UNCHANGED, Outcome.SAME_TEXT)
+        return self in (Outcome.UNCHANGED, Outcome.SAME_TEXT, Outcome.NOT_MODIFIED)
 
 
 @dataclass(slots=True)

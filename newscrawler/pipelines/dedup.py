@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DBAPIError
 
 from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Deduplicator
-from newscrawler.dedup.urls import article_url_key
+from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
+from newscrawler.dedup.urls import article_url_key, url_key
+from newscrawler.pipelines.extract import NOT_MODIFIED
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,10 +45,19 @@ class DedupPipeline:
         if not self.store.available():
             return item  # the Store stage leaves it in the journal
         try:
-            decision = self.deduplicator.decide(adapter["text"], key)
+            decision = self.decide(adapter, key)
         except DBAPIError as error:
             self.store.went_offline(error)
             return item
         adapter["content_hash"] = decision.content_hash
         adapter["dedup"] = decision
         return item
+
+    def decide(self, adapter: ItemAdapter, key: str) -> Decision:
+        raw = adapter["raw"]
+        if raw.status != NOT_MODIFIED:
+            return self.deduplicator.decide(adapter["text"], key)
+        state = self.store.url_state(url_key(raw.hints.get("requested_url") or raw.url))
+        if state is None or state.article_id is None:
+            raise DropItem(f"{raw.url}: 304 Not Modified for a URL with no stored article")
+        return Decision(Outcome.NOT_MODIFIED, "", article_id=state.article_id)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from newscrawler.extraction.result import Extraction
 
 
+NOT_MODIFIED = 304
+
+
 class ExtractPipeline:
     def __init__(
         self, stats_collector: StatsCollector, config: NewscrawlerConfig, journal: Journal
@@ -50,6 +53,8 @@ class ExtractPipeline:
             return item
         raw = as_raw_document(item)
         self.stats.inc_value(stats.DOCUMENTS)
+        if raw.status == NOT_MODIFIED:
+            return Article(raw=raw, text="", extractor="not_modified")  # a sighting, for Dedup
         entry = None if raw.replayed else self.journal.append(raw)
         try:
             extraction = extract_document(

@@ -22,6 +22,7 @@ from newscrawler.config import NewscrawlerConfig
 from newscrawler.db import models
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
+from newscrawler.dedup.urls import url_key
 from newscrawler.journal import Journal
 
 if TYPE_CHECKING:
@@ -164,7 +165,8 @@ class StoragePipeline:
 
     def write(self, article: Article, decision: Decision) -> list[str]:
         """Carry out ``decision``; return the stats keys it counts."""
-        raw_row = self.store.save_raw_document(article.raw)
+        not_modified = decision.outcome is Outcome.NOT_MODIFIED
+        raw_row = None if not_modified else self.store.save_raw_document(article.raw)
         if article.raw.replayed and decision.outcome is Outcome.UNCHANGED:
             row = self.store.db.get_one(models.Article, decision.article_id)
             fill_metadata(row, article)
@@ -184,7 +186,8 @@ class StoragePipeline:
             self.store.add_sighting(
                 row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
             )
-            self.store.record_url_state(article.raw, article.url_key or article.raw.url, row.id)
+            for fetched in {article.raw.url, article.raw.hints.get("requested_url")} - {None}:
+                self.store.record_url_state(article.raw, url_key(fetched), row.id)
         return keys
 
     def _touch(self, decision: Decision, article: Article) -> models.Article:

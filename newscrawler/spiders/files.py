@@ -51,6 +51,7 @@ def supported_suffix(path: Path) -> str | None:
 
 class FilesSpider(scrapy.Spider):
     name = "files"
+    local_files = True  # the only spiders allowed to open file:// URLs
     # Local files: no robots.txt, no politeness delays.
     custom_settings = {  # noqa: RUF012
         "ROBOTSTXT_OBEY": False,
