@@ -208,3 +208,19 @@ def test_url_list_never_opens_local_files(
     assert set(stored(sqlite_url)) == {"en-budget.html", "es-lluvias.html"}
     assert "file:///etc/passwd: not an http(s) URL, not followed" in result.stderr
     assert "root:" not in result.stderr
+
+
+def test_sources_file_with_per_site_rules(
+    site: Site, run_crawl: CrawlRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[site]]\nname = "herald"\nfeeds = ["{site.base}/rss.xml", "{site.base}/rdf.xml"]\n'
+        f'sitemaps = ["{site.base}/sitemap_index.xml"]\ndeny = "/news/(es|fr)-|redirect"\n'
+        'since = "2026-01-01"\n',
+        encoding="utf-8",
+    )
+    run_crawl("sources", "-a", f"file={sources}", *TEST_SETTINGS)
+    assert set(stored(sqlite_url)) == {"en-budget.html", "de-verkehr.html", "flaky.html",
+                                       "slow.html", "ja-factory.html"}  # fmt: skip
+    assert "/news/es-lluvias.html" not in site.log.paths()

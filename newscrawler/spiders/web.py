@@ -10,16 +10,29 @@ optional ``-a allow=REGEX`` / ``-a deny=REGEX`` filters to article URLs.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawler import stats
 from newscrawler.items import RawDocument
-from newscrawler.spiders.links import Link, is_web_url
+from newscrawler.spiders.links import (
+    Link,
+    feed_links,
+    is_feed,
+    is_sitemap,
+    is_web_url,
+    local,
+    parse_xml,
+    sitemap_entries,
+)
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -27,6 +40,7 @@ if TYPE_CHECKING:
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "ETag", "Last-Modified", "Date")
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def split_list(value: str | None) -> list[str]:
@@ -47,6 +61,37 @@ def parse_cutoff(since: str | None, max_age: str | None) -> datetime | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class SiteRules:
+    """Which article URLs of a site to fetch, and how old they may be."""
+
+    allow: re.Pattern[str] | None = None
+    deny: re.Pattern[str] | None = None
+    cutoff: datetime | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        allow: str | None = None,
+        deny: str | None = None,
+        since: str | None = None,
+        max_age: str | None = None,
+    ) -> SiteRules:
+        return cls(
+            re.compile(allow) if allow else None,
+            re.compile(deny) if deny else None,
+            parse_cutoff(since, max_age),
+        )
+
+    def admits(self, url: str) -> bool:
+        if self.allow is not None and not self.allow.search(url):
+            return False
+        return self.deny is None or not self.deny.search(url)
+
+    def too_old(self, published: datetime | None) -> bool:
+        return self.cutoff is not None and published is not None and published < self.cutoff
+
+
 class WebSpider(scrapy.Spider):
     """Base of the spiders that fetch articles over HTTP(S)."""
 
@@ -63,11 +108,12 @@ class WebSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.allow = re.compile(allow) if allow else None
-        self.deny = re.compile(deny) if deny else None
-        self.extra_domains = split_list(domains)
-        self.cutoff = parse_cutoff(since, max_age)
-        self.allowed_domains: list[str] = list(self.extra_domains)
+        self.rules = SiteRules.parse(allow, deny, since, max_age)
+        self.site_rules: dict[str, SiteRules] = {}
+        self.allowed_domains: list[str] = split_list(domains)
+
+    def rules_for(self, url: str) -> SiteRules:
+        return self.site_rules.get(urlsplit(url).hostname or "", self.rules)
 
     def allow_hosts_of(self, urls: Iterable[str]) -> None:
         """Stay on the hosts of the URLs we were given (Scrapy's offsite filter)."""
@@ -76,20 +122,20 @@ class WebSpider(scrapy.Spider):
             if host and host not in self.allowed_domains:
                 self.allowed_domains.append(host)
 
-    def wanted(self, url: str) -> bool:
-        if not is_web_url(url):
-            self.count("not_http", "%s: not an http(s) URL, not followed", url)
-            return False
-        if self.allow is not None and not self.allow.search(url):
-            return False
-        return self.deny is None or not self.deny.search(url)
-
-    def too_old(self, published: datetime | None) -> bool:
-        return self.cutoff is not None and published is not None and published < self.cutoff
+    def web_url(self, url: str) -> bool:
+        if is_web_url(url):
+            return True
+        self.count("not_http", "%s: not an http(s) URL, not followed", url)
+        return False
 
     def article_requests(self, links: Iterable[Link]) -> Iterator[scrapy.Request]:
         for link in links:
-            if self.wanted(link.url) and not self.too_old(link.published_at):
+            rules = self.rules_for(link.url)
+            if (
+                self.web_url(link.url)
+                and rules.admits(link.url)
+                and not rules.too_old(link.published_at)
+            ):
                 yield scrapy.Request(
                     link.url,
                     callback=self.parse_article,
@@ -125,3 +171,58 @@ class WebSpider(scrapy.Spider):
         self.logger.warning(message, *args)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(stats.dropped_key(reason))
+
+    # -- feeds and sitemaps (shared by the feeds, sitemap and sources spiders) --
+
+    def feed_request(self, url: str) -> Iterator[scrapy.Request]:
+        if self.web_url(url):
+            yield scrapy.Request(url, callback=self.parse_feed)
+
+    def sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
+        if self.web_url(url):
+            yield scrapy.Request(url, callback=self.parse_sitemap)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        parsed = parse_xml(response.body)
+        if parsed.root is None or not is_feed(parsed.root):
+            self.count("broken_feed", "%s: not a readable RSS or Atom feed", response.url)
+            return
+        links = feed_links(parsed.root, response.url)
+        if parsed.malformed:
+            self.count(
+                "malformed_feed",
+                "%s: malformed feed XML, %d entry link(s) recovered",
+                response.url,
+                len(links),
+            )
+        elif not links:
+            self.count("empty_feed", "%s: the feed has no usable entry links", response.url)
+        yield from self.article_requests(links)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield from self.sitemap_request(url)
+            return
+        body = self.sitemap_body(response)
+        root = parse_xml(body).root if body is not None else None
+        if root is None or not is_sitemap(root):
+            self.count("broken_sitemap", "%s: not a readable sitemap", response.url)
+            return
+        rules = self.rules_for(response.url)
+        entries = [e for e in sitemap_entries(root, response.url) if not rules.too_old(e.newest)]
+        if local(root) == "sitemapindex":
+            for entry in entries:
+                yield from self.sitemap_request(entry.link.url)
+        else:
+            yield from self.article_requests(entry.link for entry in entries)
+
+    def sitemap_body(self, response: Response) -> bytes | None:
+        """The XML, unzipped when the sitemap came gzipped (and the server did not say so)."""
+        if not response.body.startswith(GZIP_MAGIC):
+            return response.body
+        try:
+            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, EOFError, zlib.error, ValueError) as error:
+            self.count("broken_sitemap", "%s: broken gzip sitemap (%s)", response.url, error)
+            return None
