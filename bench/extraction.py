@@ -197,7 +197,10 @@ def run_extractor(name: str, extractor: Extractor, pages: Sequence[LabelledPage]
         start = time.perf_counter()
         predictions.append(extractor(page.body, page.url))
         elapsed += time.perf_counter() - start
-    scores = [score_document(p.text, page.expected_text) for p, page in zip(predictions, pages)]
+    scores = [
+        score_document(prediction.text, page.expected_text)
+        for prediction, page in zip(predictions, pages, strict=True)
+    ]
     return RunResult(name, scores, predictions, elapsed)
 
 
@@ -232,7 +235,7 @@ class MetadataAccuracy:
 
 def metadata_accuracy(result: RunResult, pages: Sequence[LabelledPage]) -> MetadataAccuracy:
     """Share of pages whose title, author set and publication day match the labels."""
-    pairs = list(zip(result.predictions, pages))
+    pairs = list(zip(result.predictions, pages, strict=True))
     titled = [(p, g) for p, g in pairs if g.title]
     dated = [(p, g) for p, g in pairs if g.published]
     return MetadataAccuracy(
@@ -268,7 +271,7 @@ def print_comparison(
 
 
 def print_worst(result: RunResult, pages: Sequence[LabelledPage], count: int) -> None:
-    ranked = sorted(zip(result.scores, pages), key=lambda pair: _f1(pair[0]))
+    ranked = sorted(zip(result.scores, pages, strict=True), key=lambda pair: _f1(pair[0]))
     print(f"\n-- {count} worst pages for {result.name} --")
     for score, page in ranked[:count]:
         print(f"{_f1(score):.3f}  P={score.precision:.3f} R={score.recall:.3f}  {page.name}")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import re
+import string
+from typing import TYPE_CHECKING
 
-from lxml.html import HtmlElement
 from trafilatura import bare_extraction, baseline
 from trafilatura.utils import load_html
 
@@ -23,22 +24,41 @@ from newscrawler.extraction.errors import NoArticleText
 from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
 from newscrawler.extraction.result import Extraction
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
 logger = logging.getLogger(__name__)
 
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
-# Containers that are never article text, whatever the site: consent and cookie banners.
+# Containers that are never article text, whatever the site: consent, cookie and privacy
+# banners, newsletter sign-up boxes, and embedded social posts (someone else's words).
+CHROME_CLASS_WORDS = ("cookie", "consent", "onetrust", "gdpr", "privacy", "newsletter")
+EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed")
 PRUNE_XPATH = [
-    "//*[not(self::html or self::body)][contains(translate(@id,'COKIE','cokie'),'cookie')"
-    " or contains(translate(@class,'COKIE','cokie'),'cookie')"
-    " or contains(@id,'onetrust') or contains(@class,'onetrust')"
-    " or contains(translate(@id,'CONSET','conset'),'consent')"
-    " or contains(translate(@class,'CONSET','conset'),'consent')"
-    " or contains(@id,'gdpr') or contains(@class,'gdpr')]",
+    "//*[not(self::html or self::body or self::article or self::main)]["
+    + " or ".join(
+        f"contains(translate(@{attribute}, '{string.ascii_uppercase}', '{string.ascii_lowercase}'),"
+        f" '{word}')"
+        for word in CHROME_CLASS_WORDS
+        for attribute in ("id", "class")
+    )
+    + "]",
+    "//blockquote[" + " or ".join(f"contains(@class, '{name}')" for name in EMBED_CLASSES) + "]",
 ]
 WHITESPACE = re.compile(r"\s+")
+# A short paragraph (or list item) whose text is mostly a link teases another page.
+LINK_TEASER_SHARE = 0.6
+LINK_TEASER_MAX_WORDS = 30
+# A list whose items are mostly link teasers is a related-links block.
+LINK_LIST_SHARE = 0.5
+# Output-tree elements that start a new line when nested inside another one.
+LINE_BREAKING_TAGS = frozenset({"lb", "p", "head", "item", "list", "quote"})
 
 
 def extract_html(
@@ -98,10 +118,67 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool) -> s
         url=url,
         favor_precision=precise,
         include_comments=False,
-        include_tables=True,
+        include_tables=False,
+        include_links=True,
         prune_xpath=PRUNE_XPATH,
     )
-    return document.text if document is not None and document.text else ""
+    if document is None or document.body is None:
+        return ""
+    return "\n".join(body_paragraphs(document.body))
+
+
+def body_paragraphs(body: _Element) -> Iterator[str]:
+    """Lines of trafilatura's output tree, dropping link-only paragraphs and link lists.
+
+    A paragraph that is mostly link text ("MORE: <a>…</a>", "Related: <a>…</a>")
+    points at another article; a list made mostly of such items is a
+    related-stories or share block.
+    """
+    for element in body:
+        if element.tag == "list":
+            yield from _list_lines(element)
+        elif element.tag != "table" and not _is_link_teaser(element):
+            yield from _element_lines(element)
+
+
+def _list_lines(element: _Element) -> Iterator[str]:
+    items = list(element.iter("item"))
+    teasers = sum(1 for item in items if _is_link_teaser(item))
+    if items and teasers / len(items) > LINK_LIST_SHARE:
+        return
+    for item in items:
+        if not _is_link_teaser(item):
+            for line in _element_lines(item):
+                yield f"- {line}"
+
+
+def _element_lines(element: _Element) -> Iterator[str]:
+    """Text of one output element, split where the page had line breaks."""
+    parts: list[str] = []
+    _collect_text(element, parts)
+    for line in "".join(parts).split("\n"):
+        if line.strip():
+            yield line
+
+
+def _collect_text(element: _Element, parts: list[str]) -> None:
+    if element.tag in LINE_BREAKING_TAGS:
+        parts.append("\n")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _is_link_teaser(element: _Element) -> bool:
+    text = " ".join(element.itertext())
+    words = len(text.split())
+    if not words or words > LINK_TEASER_MAX_WORDS:
+        return False
+    link_chars = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
+    return link_chars >= LINK_TEASER_SHARE * len(text.strip())
 
 
 def _declared_body_is_longer(article_body: str | None, text: str) -> bool:
