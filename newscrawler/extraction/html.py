@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import string
 from typing import TYPE_CHECKING
 
 from trafilatura import bare_extraction, baseline
@@ -37,20 +36,15 @@ MIN_BODY_CHARS = 250
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
-# banners, newsletter sign-up boxes, and embedded social posts (someone else's words).
-CHROME_CLASS_WORDS = ("cookie", "consent", "onetrust", "gdpr", "privacy", "newsletter")
-EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed")
-PRUNE_XPATH = [
-    "//*[not(self::html or self::body or self::article or self::main)]["
-    + " or ".join(
-        f"contains(translate(@{attribute}, '{string.ascii_uppercase}', '{string.ascii_lowercase}'),"
-        f" '{word}')"
-        for word in CHROME_CLASS_WORDS
-        for attribute in ("id", "class")
-    )
-    + "]",
-    "//blockquote[" + " or ".join(f"contains(@class, '{name}')" for name in EMBED_CLASSES) + "]",
-]
+# banners, newsletter sign-up boxes (matched on class and id), and embedded social posts
+# (someone else's words, not the article's).
+# A word counts when it starts a class/id token or a hyphen/underscore part of one, so that
+# "cookie-banner" and "js-newsletter" match but "filterNonGdprEmbeds" does not.
+CHROME_ATTRIBUTE = re.compile(
+    r"(?:^|[\s_-])(?:cookie|consent|onetrust|gdpr|privacy|newsletter)", re.IGNORECASE
+)
+EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
+NEVER_PRUNED = frozenset({"html", "body", "article", "main"})
 WHITESPACE = re.compile(r"\s+")
 # A short paragraph (or list item) whose text is mostly a link teases another page.
 LINK_TEASER_SHARE = 0.6
@@ -72,6 +66,7 @@ def extract_html(
     del recurring
     tree = parse_html(html)
     metadata = read_metadata(tree, url)
+    prune_chrome(tree)
     text, extractor = extract_body(tree, url, metadata)
     if not text:
         raise NoArticleText("no article text found in the HTML page")
@@ -97,6 +92,26 @@ def parse_html(html: str) -> HtmlElement:
     return tree
 
 
+def prune_chrome(tree: HtmlElement) -> None:
+    """Remove consent banners, sign-up boxes and social embeds, keeping following text."""
+    doomed = [element for element in tree.iter() if _is_chrome(element)]
+    for element in doomed:
+        element.drop_tree()
+
+
+def _is_chrome(element: HtmlElement) -> bool:
+    if not isinstance(element.tag, str) or element.tag in NEVER_PRUNED:
+        return False
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if marks == " ":
+        return False
+    if element.tag == "blockquote" and EMBED_CLASS.search(marks):
+        return True
+    if CHROME_ATTRIBUTE.search(marks) is None:
+        return False
+    return element.find(".//h1") is None and element.find(".//article") is None
+
+
 def extract_body(tree: HtmlElement, url: str | None, metadata: PageMetadata) -> tuple[str, str]:
     """Body text and the name of the extractor that produced it."""
     text = clean_paragraphs(_trafilatura_text(tree, url, precise=True), metadata.title)
@@ -120,7 +135,6 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool) -> s
         include_comments=False,
         include_tables=False,
         include_links=True,
-        prune_xpath=PRUNE_XPATH,
     )
     if document is None or document.body is None:
         return ""
