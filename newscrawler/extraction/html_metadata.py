@@ -69,6 +69,10 @@ BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|z|от|автор)
 POSTS_BY = re.compile(r"^(?:view|see|read|more)\b.*\bby\s+", re.IGNORECASE)
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 MAX_AUTHOR_WORDS = 6
+WORD = re.compile(r"\w+")
+MIN_HEADING_CHARS, MAX_HEADING_CHARS = 10, 300
+MIN_HEADING_OVERLAP = 0.3  # share of the heading's words found in a declared title
+MAX_KICKER_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -91,8 +95,11 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     found = extract_metadata(tree, url, date_config={**DATE_SEARCH, "url": url})
     site_name = _first_text(_ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
     return PageMetadata(
-        title=clean_title(
-            _first_text(ld.get("headline"), meta.get("og:title"), found.title), site_name, url
+        title=choose_title(
+            _headings(tree),
+            [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), found.title],
+            site_name,
+            url,
         ),
         authors=clean_authors(
             _ld_authors(ld.get("author")) or _split_names(found.author), site_name
@@ -254,6 +261,47 @@ def _parse_iso(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def choose_title(
+    headings: list[str], declared: list[Any], site_name: str | None, url: str | None
+) -> str | None:
+    """The visible headline when it agrees with what the page declares, else the declared one.
+
+    An ``<h1>`` is what readers see, while ``og:title`` and ``<title>`` are often
+    rewritten for search and social media; but some sites put their logo or
+    section name in the ``<h1>``, so a heading only counts when it shares words
+    with a declared title. A short kicker before the declared title ("Opinion",
+    "News") is dropped.
+    """
+    titles = [clean_title(_first_text(value), site_name, url) for value in declared]
+    titles = [title for title in titles if title]
+    for heading in headings:
+        if not MIN_HEADING_CHARS <= len(heading) <= MAX_HEADING_CHARS:
+            continue
+        if any(_word_overlap(heading, title) >= MIN_HEADING_OVERLAP for title in titles):
+            return _without_kicker(heading, titles)
+    return titles[0] if titles else None
+
+
+def _headings(tree: HtmlElement) -> list[str]:
+    return [_first_text(h1.text_content()) or "" for h1 in tree.iter("h1")]
+
+
+def _word_overlap(text: str, other: str) -> float:
+    words = set(WORD.findall(text.casefold()))
+    return len(words & set(WORD.findall(other.casefold()))) / len(words) if words else 0.0
+
+
+def _without_kicker(heading: str, titles: list[str]) -> str:
+    squashed = _squash(heading)
+    for title in titles:
+        key = _squash(title)
+        if key and squashed != key and squashed.endswith(key):
+            prefix_words = len(heading.split()) - len(title.split())
+            if 0 < prefix_words <= MAX_KICKER_WORDS:
+                return title
+    return heading
 
 
 def clean_title(title: str | None, site_name: str | None, url: str | None) -> str | None:
