@@ -10,6 +10,7 @@ declares nothing better.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -173,14 +174,16 @@ def _ld_name(value: Any) -> str | None:
 
 
 def _ld_authors(value: Any) -> list[str]:
+    """Author names from JSON-LD; organisations only when no person is named."""
     values = value if isinstance(value, list) else [value]
-    names = (_ld_name(v) for v in values)
+    people = [v for v in values if not (isinstance(v, dict) and "organization" in _ld_types(v))]
+    names = (_ld_name(v) for v in (people or values))
     return [part for name in names if name for part in _split_names(name)]
 
 
 def _split_names(value: str | None) -> list[str]:
-    parts = re.split(r";|,| and | & |\|", value or "")
-    return [part.strip() for part in parts if part.strip()]
+    parts = re.split(r";|,| and | & |\|", html.unescape(value or ""))
+    return [" ".join(part.split()) for part in parts if part.strip()]
 
 
 def _first_text(*values: Any) -> str | None:
