@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
+# A fallback replaces a short precise extraction only when it finds this many times more.
+FALLBACK_RATIO = 2.0
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
@@ -51,6 +53,9 @@ LINK_TEASER_SHARE = 0.6
 LINK_TEASER_MAX_WORDS = 30
 # A list whose items are mostly link teasers is a related-links block.
 LINK_LIST_SHARE = 0.5
+# A paragraph this short without closing punctuation reads as a heading (characters, not
+# words, so that it holds for languages written without spaces).
+HEADING_MAX_CHARS = 60
 # Output-tree elements that start a new line when nested inside another one.
 LINE_BREAKING_TAGS = frozenset({"lb", "p", "head", "item", "list", "quote"})
 
@@ -114,17 +119,19 @@ def _is_chrome(element: HtmlElement) -> bool:
 
 def extract_body(tree: HtmlElement, url: str | None, metadata: PageMetadata) -> tuple[str, str]:
     """Body text and the name of the extractor that produced it."""
-    text = clean_paragraphs(_trafilatura_text(tree, url, precise=True), metadata.title)
+    text = clean_paragraphs(_trafilatura_text(tree, url, precise=True), metadata)
     if _declared_body_is_longer(metadata.article_body, text):
-        return clean_paragraphs(metadata.article_body, metadata.title), "json-ld"
+        return clean_paragraphs(metadata.article_body, metadata), "json-ld"
     if len(text) >= MIN_BODY_CHARS:
         return text, "trafilatura"
-    candidates = [
-        (text, "trafilatura"),
-        (clean_paragraphs(_trafilatura_text(tree, url, precise=False), metadata.title), "recall"),
-        (clean_paragraphs(baseline(tree)[1], metadata.title), "baseline"),
-    ]
-    return max(candidates, key=lambda candidate: len(candidate[0]))
+    for fallback, name in (
+        (lambda: _trafilatura_text(tree, url, precise=False), "recall"),
+        (lambda: baseline(tree)[1], "baseline"),
+    ):
+        candidate = clean_paragraphs(fallback(), metadata)
+        if len(candidate) > FALLBACK_RATIO * len(text):
+            return candidate, name
+    return text, "trafilatura"
 
 
 def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool) -> str:
@@ -141,29 +148,47 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool) -> s
     return "\n".join(body_paragraphs(document.body))
 
 
-def body_paragraphs(body: _Element) -> Iterator[str]:
-    """Lines of trafilatura's output tree, dropping link-only paragraphs and link lists.
+def body_paragraphs(body: _Element) -> list[str]:
+    """Lines of trafilatura's output tree, dropping link teasers and link lists.
 
     A paragraph that is mostly link text ("MORE: <a>…</a>", "Related: <a>…</a>")
     points at another article; a list made mostly of such items is a
-    related-stories or share block.
+    related-stories or share block, and the heading right before it
+    ("Read also", "Most popular") goes with it, as does a heading left at the end.
     """
+    lines: list[str] = []
+    heading_lines = 0  # how many of the last lines came from a heading-like element
     for element in body:
-        if element.tag == "list":
-            yield from _list_lines(element)
+        if element.tag == "list" and _is_link_list(element):
+            del lines[len(lines) - heading_lines :]
+            heading_lines = 0
+        elif element.tag == "list":
+            lines += [f"- {line}" for item in element.iter("item") for line in _item_lines(item)]
+            heading_lines = 0
         elif element.tag != "table" and not _is_link_teaser(element):
-            yield from _element_lines(element)
+            new_lines = list(_element_lines(element))
+            lines += new_lines
+            heading_lines = len(new_lines) if _is_heading_like(element) else 0
+    # A heading that ends the body introduces something that was not kept.
+    del lines[len(lines) - heading_lines :]
+    return lines
 
 
-def _list_lines(element: _Element) -> Iterator[str]:
+def _is_link_list(element: _Element) -> bool:
     items = list(element.iter("item"))
     teasers = sum(1 for item in items if _is_link_teaser(item))
-    if items and teasers / len(items) > LINK_LIST_SHARE:
-        return
-    for item in items:
-        if not _is_link_teaser(item):
-            for line in _element_lines(item):
-                yield f"- {line}"
+    return bool(items) and teasers / len(items) > LINK_LIST_SHARE
+
+
+def _item_lines(item: _Element) -> Iterator[str]:
+    return iter(()) if _is_link_teaser(item) else _element_lines(item)
+
+
+def _is_heading_like(element: _Element) -> bool:
+    if element.tag == "head":
+        return True
+    text = " ".join(element.itertext()).strip()
+    return len(text) <= HEADING_MAX_CHARS and not text.endswith((".", "!", "?", "。", "…"))
 
 
 def _element_lines(element: _Element) -> Iterator[str]:
@@ -199,17 +224,24 @@ def _declared_body_is_longer(article_body: str | None, text: str) -> bool:
     return bool(article_body) and len(article_body) > ARTICLE_BODY_RATIO * max(len(text), 1)
 
 
-def clean_paragraphs(text: str | None, title: str | None = None) -> str:
+def clean_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> str:
     """One paragraph per line in, paragraphs separated by a blank line out.
 
     A leading paragraph that is the headline goes (the title has its own
-    column), and a paragraph seen before is not repeated.
+    column), so do paragraphs that only name the site or hold no letter at all
+    (a date, a view counter), and a paragraph seen before is not repeated.
     """
     paragraphs = [WHITESPACE.sub(" ", line).strip() for line in (text or "").splitlines()]
-    paragraphs = [p for p in paragraphs if p]
-    if paragraphs and title and _same_text(paragraphs[0], title):
+    site_name = metadata.site_name if metadata else None
+    paragraphs = [p for p in paragraphs if _has_letters(p) and not _same_text(p, site_name)]
+    title = metadata.title if metadata else None
+    if paragraphs and _same_text(paragraphs[0], title):
         paragraphs.pop(0)
     return "\n\n".join(_without_repeats(paragraphs))
+
+
+def _has_letters(paragraph: str) -> bool:
+    return any(character.isalpha() for character in paragraph)
 
 
 def _without_repeats(paragraphs: list[str]) -> list[str]:
@@ -224,5 +256,7 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
     return kept
 
 
-def _same_text(left: str, right: str) -> bool:
+def _same_text(left: str, right: str | None) -> bool:
+    if not right:
+        return False
     return re.sub(r"\W+", "", left.casefold()) == re.sub(r"\W+", "", right.casefold())
