@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Fewer non-space characters than this is not an article (a lone "Home" link, a date).
+MIN_TEXT_CHARS = 20
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
 # A fallback replaces a short precise extraction only when it finds this many times more.
@@ -73,8 +75,8 @@ def extract_html(
     metadata = read_metadata(tree, url)
     prune_chrome(tree)
     text, extractor = extract_body(tree, url, metadata)
-    if not text:
-        raise NoArticleText("no article text found in the HTML page")
+    if len("".join(text.split())) < MIN_TEXT_CHARS:
+        raise NoArticleText(f"no article text found in the HTML page ({len(text)} characters)")
     return Extraction(
         text=text,
         title=metadata.title,

@@ -98,7 +98,8 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     return PageMetadata(
         title=choose_title(
             _headings(tree),
-            [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), found.title],
+            [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), _title_tag(tree)],
+            found.title,
             site_name,
             url,
         ),
@@ -113,7 +114,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         ),
         tags=_tags(ld, meta, found.categories, found.tags),
         declared_language=declared_language(tree, meta, ld),
-        article_body=_first_text(ld.get("articleBody")),
+        article_body=_article_body(ld),
     )
 
 
@@ -195,6 +196,12 @@ def _first_text(*values: Any) -> str | None:
     return None
 
 
+def _article_body(ld: dict[str, Any]) -> str | None:
+    """JSON-LD ``articleBody`` with its line breaks (they separate paragraphs)."""
+    body = ld.get("articleBody")
+    return html.unescape(body).strip() or None if isinstance(body, str) else None
+
+
 def _published_at(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> datetime | None:
     candidates = [ld.get("datePublished"), ld.get("dateCreated")]
     candidates += [meta.get(name) for name in PUBLISHED_META]
@@ -267,7 +274,11 @@ def _parse_iso(text: str) -> datetime | None:
 
 
 def choose_title(
-    headings: list[str], declared: list[Any], site_name: str | None, url: str | None
+    headings: list[str],
+    declared: list[Any],
+    fallback: str | None,
+    site_name: str | None,
+    url: str | None,
 ) -> str | None:
     """The visible headline when it agrees with what the page declares, else the declared one.
 
@@ -279,12 +290,20 @@ def choose_title(
     """
     titles = [clean_title(_first_text(value), site_name, url) for value in declared]
     titles = [title for title in titles if title]
+    site_keys = _site_keys(site_name, url)
     for heading in headings:
         if not MIN_HEADING_CHARS <= len(heading) <= MAX_HEADING_CHARS:
             continue
+        if _names_site(heading, site_keys):
+            continue
         if any(_word_overlap(heading, title) >= MIN_HEADING_OVERLAP for title in titles):
             return _without_kicker(heading, titles)
-    return titles[0] if titles else None
+    return titles[0] if titles else clean_title(fallback, site_name, url)
+
+
+def _title_tag(tree: HtmlElement) -> str | None:
+    element = tree.find(".//title")
+    return element.text_content() if element is not None else None
 
 
 def _headings(tree: HtmlElement) -> list[str]:
