@@ -40,6 +40,7 @@ WEB_ENCODINGS = (
     "iso2022_jp", "gb18030", "big5", "euc_kr", "utf_16", "utf_8",
 )  # fmt: skip
 # UTF-8 bytes of Latin-1 characters read as windows-1252: "Ã¼" for "ü", "â€™" for "’".
+MOJIBAKE_LEADS = ("Ã", "Â", "â€")  # cheap substring test before the regex
 MOJIBAKE = re.compile(
     "[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€"
 )
@@ -87,7 +88,8 @@ def _decode_declared(
 
 def repair_mojibake(decoded: DecodedText) -> DecodedText:
     """Undo UTF-8 that was decoded as windows-1252 (or Latin-1) somewhere upstream."""
-    if not MOJIBAKE.search(decoded.text):
+    text = decoded.text
+    if not any(lead in text for lead in MOJIBAKE_LEADS) or not MOJIBAKE.search(text):
         return decoded
     for wrong in ("cp1252", "latin-1"):
         try:

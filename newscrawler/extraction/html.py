@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 # Fewer non-space characters than this is not an article (a lone "Home" link, a date).
 MIN_TEXT_CHARS = 20
+# trafilatura's fast mode (main extractor only) is right on long articles; below this many
+# characters it often missed the body, and the full cascade (readability, jusText) runs.
+FULL_CASCADE_BELOW = 1500
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
 # A fallback replaces a short precise extraction only when it finds this many times more.
@@ -74,7 +77,7 @@ def extract_html(
     tree = parse_html(html)
     metadata = read_metadata(tree, url)
     prune_chrome(tree)
-    text, extractor = extract_body(tree, url, metadata)
+    text, extractor = extract_body(tree, metadata)
     if len("".join(text.split())) < MIN_TEXT_CHARS:
         raise NoArticleText(f"no article text found in the HTML page ({len(text)} characters)")
     return Extraction(
@@ -101,7 +104,7 @@ def parse_html(html: str) -> HtmlElement:
 
 def prune_chrome(tree: HtmlElement) -> None:
     """Remove consent banners, sign-up boxes and social embeds, keeping following text."""
-    doomed = [element for element in tree.iter() if _is_chrome(element)]
+    doomed = [element for element in tree.xpath("//*[@class or @id]") if _is_chrome(element)]
     for element in doomed:
         element.drop_tree()
 
@@ -119,15 +122,17 @@ def _is_chrome(element: HtmlElement) -> bool:
     return element.find(".//h1") is None and element.find(".//article") is None
 
 
-def extract_body(tree: HtmlElement, url: str | None, metadata: PageMetadata) -> tuple[str, str]:
+def extract_body(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
     """Body text and the name of the extractor that produced it."""
-    text = clean_paragraphs(_trafilatura_text(tree, url, precise=True), metadata)
+    text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
+    if len(text) < FULL_CASCADE_BELOW:
+        text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
     if _declared_body_is_longer(metadata.article_body, text):
         return clean_paragraphs(metadata.article_body, metadata), "json-ld"
     if len(text) >= MIN_BODY_CHARS:
         return text, "trafilatura"
     for fallback, name in (
-        (lambda: _trafilatura_text(tree, url, precise=False), "recall"),
+        (lambda: _trafilatura_text(tree, precise=False), "recall"),
         (lambda: baseline(tree)[1], "baseline"),
     ):
         candidate = clean_paragraphs(fallback(), metadata)
@@ -136,10 +141,11 @@ def extract_body(tree: HtmlElement, url: str | None, metadata: PageMetadata) -> 
     return text, "trafilatura"
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, *, precise: bool) -> str:
+def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
+    # No URL: links are kept only to measure link density, resolving them is wasted time.
     document = bare_extraction(
         tree,
-        url=url,
+        fast=fast,
         favor_precision=precise,
         include_comments=False,
         include_tables=False,
