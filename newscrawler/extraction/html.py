@@ -43,12 +43,16 @@ FALLBACK_RATIO = 2.0
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
-# banners, newsletter sign-up boxes (matched on class and id), and embedded social posts
+# banners, newsletter sign-up boxes, author biographies and share bars (matched on class and
+# id), and embedded social posts
 # (someone else's words, not the article's).
 # A word counts when it starts a class/id token or a hyphen/underscore part of one, so that
 # "cookie-banner" and "js-newsletter" match but "filterNonGdprEmbeds" does not.
 CHROME_ATTRIBUTE = re.compile(
-    r"(?:^|[\s_-])(?:cookie|consent|onetrust|gdpr|privacy|newsletter)", re.IGNORECASE
+    r"(?:^|[\s_-])(?:cookie|consent|onetrust|gdpr|privacy|newsletter"
+    r"|author-?bio|about-author|author-?box"  # the writer's biography box
+    r"|share-?(?:bar|buttons|tools|links)|social-?(?:share|links|buttons|icons))",
+    re.IGNORECASE,
 )
 EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
 NEVER_PRUNED = frozenset({"html", "body", "article", "main"})
