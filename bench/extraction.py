@@ -1,0 +1,320 @@
+"""Extraction-quality benchmark: our HTML Extract stage against bare trafilatura.
+
+Run from the repository root::
+
+    python -m bench.extraction [--sample N] [--worst K] [--only ours]
+
+It scores, on the same pages and side by side, token-shingle precision /
+recall / F1 (:mod:`bench.scoring`) and pages per second for our extractor,
+bare trafilatura at its defaults and bare trafilatura with
+``favor_precision`` (both with metadata, the same work as ours), and
+``trafilatura.extract`` without metadata (the speed most users see); then
+title, author and date accuracy. Ratios are against bare trafilatura at its
+defaults. Every extractor starts from the raw bytes. Corpora:
+
+* the development set of real news pages (``../shared/extraction-dev`` from
+  the repository root, or ``$NEWSCRAWLER_EXTRACTION_DEV``);
+* the non-English pages under ``bench/corpora/html/`` (``<name>.html`` plus
+  ``<name>.json`` holding the expected ``body``, ``title``, ``authors`` and
+  ``date``), modelled on real news sites.
+
+The quality gate in ``tests/test_extraction_quality.py`` loads pages with the
+same functions, so the benchmark and CI report the same numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import trafilatura
+
+from bench.scoring import CorpusScore, DocumentScore, score_corpus, score_document
+from newscrawler.extraction.decode import decode_body
+from newscrawler.extraction.errors import ExtractionError
+from newscrawler.extraction.html import extract_html
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SET_ENV = "NEWSCRAWLER_EXTRACTION_DEV"
+DEFAULT_DEV_SET = REPO_ROOT.parent / "shared" / "extraction-dev"
+LOCAL_CORPUS = REPO_ROOT / "bench" / "corpora" / "html"
+# A publication date matches when some time zone on Earth puts the UTC instant on that day.
+DATE_TOLERANCE = timedelta(hours=14)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPage:
+    """One HTML page with its hand-cleaned body and metadata."""
+
+    name: str
+    body: bytes
+    url: str | None
+    expected_text: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: date | None = None
+
+
+@dataclass(slots=True)
+class Prediction:
+    text: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+
+
+Extractor = Callable[[bytes, str | None], Prediction]
+
+
+def dev_set_path() -> Path:
+    """Where the development set lives: the env override, else next to the repository."""
+    return Path(os.environ.get(DEV_SET_ENV) or DEFAULT_DEV_SET)
+
+
+def load_dev_set(root: Path | None = None, sample: int | None = None) -> list[LabelledPage]:
+    """Load the development set; ``sample`` takes evenly spaced pages in id order."""
+    root = root or dev_set_path()
+    labels = json.loads((root / "articles.json").read_text(encoding="utf-8"))
+    ids = _evenly_spaced(sorted(labels), sample)
+    return [_dev_page(root, page_id, labels[page_id]) for page_id in ids]
+
+
+def load_local_corpus(root: Path = LOCAL_CORPUS) -> list[LabelledPage]:
+    """Load the hand-built non-English pages (``<name>.html`` + ``<name>.json``)."""
+    pages = []
+    for html_path in sorted(root.glob("*.html")):
+        label = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append(
+            LabelledPage(
+                name=html_path.stem,
+                body=html_path.read_bytes(),
+                url=label.get("url"),
+                expected_text=label["body"],
+                title=label.get("title"),
+                authors=tuple(label.get("authors", ())),
+                published=_parse_label_date(label.get("date")),
+            )
+        )
+    return pages
+
+
+def _evenly_spaced(items: Sequence[str], sample: int | None) -> list[str]:
+    if sample is None or sample >= len(items):
+        return list(items)
+    step = len(items) / sample
+    return [items[int(i * step)] for i in range(sample)]
+
+
+def _dev_page(root: Path, page_id: str, label: dict[str, str]) -> LabelledPage:
+    raw = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
+    authors = tuple(a.strip() for a in (label.get("authors") or "").split(",") if a.strip())
+    return LabelledPage(
+        name=page_id,
+        body=raw,
+        url=label.get("url"),
+        expected_text=label.get("articleBody") or "",
+        title=label.get("title"),
+        authors=authors,
+        published=_parse_label_date(label.get("date")),
+    )
+
+
+def _parse_label_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- extractors under comparison -------------------------------------------------------------
+
+
+def ours(body: bytes, url: str | None) -> Prediction:
+    """Our Extract stage for HTML: decode, then :func:`extract_html`."""
+    try:
+        text = decode_body(body, is_html=True).text
+        result = extract_html(text, url=url)
+    except ExtractionError:
+        return Prediction()
+    return Prediction(result.text, result.title, result.authors, result.published_at)
+
+
+def _bare_trafilatura(**options: bool) -> Extractor:
+    def extract(body: bytes, url: str | None) -> Prediction:
+        document = trafilatura.bare_extraction(body, url=url, with_metadata=True, **options)
+        if document is None:
+            return Prediction()
+        authors = [a.strip() for a in (document.author or "").split(";") if a.strip()]
+        published = _bare_date(document.date)
+        return Prediction(document.text or "", document.title, authors, published)
+
+    return extract
+
+
+def _bare_date(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+    except ValueError:
+        return None
+
+
+def _bare_trafilatura_text(body: bytes, url: str | None) -> Prediction:
+    """``trafilatura.extract`` as most users call it: text only, no metadata."""
+    return Prediction(trafilatura.extract(body, url=url) or "")
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "ours": ours,
+    "trafilatura": _bare_trafilatura(),
+    "trafilatura-precision": _bare_trafilatura(favor_precision=True),
+    "trafilatura-text-only": _bare_trafilatura_text,
+}
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunResult:
+    name: str
+    scores: list[DocumentScore]
+    predictions: list[Prediction]
+    seconds: float
+
+    @property
+    def corpus(self) -> CorpusScore:
+        return score_corpus(self.scores)
+
+    @property
+    def pages_per_second(self) -> float:
+        return len(self.scores) / self.seconds if self.seconds else 0.0
+
+
+def run_extractor(name: str, extractor: Extractor, pages: Sequence[LabelledPage]) -> RunResult:
+    """Extract every page, timing extraction only, and score each against its reference."""
+    predictions, elapsed = [], 0.0
+    for page in pages:
+        start = time.perf_counter()
+        predictions.append(extractor(page.body, page.url))
+        elapsed += time.perf_counter() - start
+    scores = [
+        score_document(prediction.text, page.expected_text)
+        for prediction, page in zip(predictions, pages, strict=True)
+    ]
+    return RunResult(name, scores, predictions, elapsed)
+
+
+def normalise_label(value: str) -> str:
+    """Compare titles and names without case, accents-as-composed, quotes or spacing noise."""
+    value = unicodedata.normalize("NFKC", value).casefold()
+    value = value.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def title_matches(predicted: str | None, expected: str | None) -> bool:
+    return bool(predicted and expected) and normalise_label(predicted) == normalise_label(expected)
+
+
+def authors_match(predicted: Sequence[str], expected: Sequence[str]) -> bool:
+    return {normalise_label(a) for a in predicted} == {normalise_label(a) for a in expected}
+
+
+def date_matches(predicted: datetime | None, expected: date | None) -> bool:
+    if predicted is None or expected is None:
+        return False
+    day_start = datetime(expected.year, expected.month, expected.day, tzinfo=UTC)
+    return day_start - DATE_TOLERANCE <= predicted < day_start + timedelta(1) + DATE_TOLERANCE
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataAccuracy:
+    title: float
+    authors: float
+    date: float
+
+
+def metadata_accuracy(result: RunResult, pages: Sequence[LabelledPage]) -> MetadataAccuracy:
+    """Share of pages whose title, author set and publication day match the labels."""
+    pairs = list(zip(result.predictions, pages, strict=True))
+    titled = [(p, g) for p, g in pairs if g.title]
+    dated = [(p, g) for p, g in pairs if g.published]
+    return MetadataAccuracy(
+        title=_share(title_matches(p.title, g.title) for p, g in titled),
+        authors=_share(authors_match(p.authors, g.authors) for p, g in pairs),
+        date=_share(date_matches(p.published_at, g.published) for p, g in dated),
+    )
+
+
+def _share(flags: object) -> float:
+    values = list(flags)  # type: ignore[call-overload]
+    return sum(values) / len(values) if values else 0.0
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def print_comparison(
+    title: str, results: Sequence[RunResult], pages: Sequence[LabelledPage]
+) -> None:
+    reference = next((r for r in results if r.name == "trafilatura"), results[0])
+    print(f"\n== {title}: {len(pages)} pages ==")
+    header = f"{'extractor':<24}{'P':>7}{'R':>7}{'F1':>7}{'ΔF1':>8}{'pages/s':>9}{'speed×':>8}"
+    print(header + f"{'title':>8}{'authors':>9}{'date':>7}")
+    for result in results:
+        corpus, meta = result.corpus, metadata_accuracy(result, pages)
+        speed_ratio = result.pages_per_second / reference.pages_per_second
+        print(
+            f"{result.name:<24}{corpus.precision:>7.3f}{corpus.recall:>7.3f}{corpus.f1:>7.3f}"
+            f"{corpus.f1 - reference.corpus.f1:>+8.3f}{result.pages_per_second:>9.1f}"
+            f"{speed_ratio:>8.2f}{meta.title:>8.3f}{meta.authors:>9.3f}{meta.date:>7.3f}"
+        )
+
+
+def print_worst(result: RunResult, pages: Sequence[LabelledPage], count: int) -> None:
+    ranked = sorted(zip(result.scores, pages, strict=True), key=lambda pair: _f1(pair[0]))
+    print(f"\n-- {count} worst pages for {result.name} --")
+    for score, page in ranked[:count]:
+        print(f"{_f1(score):.3f}  P={score.precision:.3f} R={score.recall:.3f}  {page.name}")
+
+
+def _f1(score: DocumentScore) -> float:
+    total = score.precision + score.recall
+    return 2 * score.precision * score.recall / total if total else 0.0
+
+
+def benchmark(label: str, pages: Sequence[LabelledPage], names: Sequence[str], worst: int) -> None:
+    results = [run_extractor(name, EXTRACTORS[name], pages) for name in names]
+    print_comparison(label, results, pages)
+    if worst:
+        print_worst(results[0], pages, worst)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sample", type=int, help="evenly spaced pages of the dev set")
+    parser.add_argument("--worst", type=int, default=0, help="list the K worst pages of ours")
+    parser.add_argument("--only", nargs="+", choices=list(EXTRACTORS), default=list(EXTRACTORS))
+    args = parser.parse_args(argv)
+    root = dev_set_path()
+    if (root / "articles.json").is_file():
+        benchmark(
+            f"extraction-dev ({root})", load_dev_set(root, args.sample), args.only, args.worst
+        )
+    else:
+        print(f"extraction-dev not found at {root}; set ${DEV_SET_ENV}")
+    local = load_local_corpus()
+    if local:
+        benchmark("non-English pages (bench/corpora/html)", local, args.only, args.worst)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,421 @@
+"""Article metadata from an HTML tree, normalised into the contract's columns.
+
+trafilatura finds titles, authors and site names well, but hands back dates
+without time or zone, authors mixed with publishers and titles carrying the
+site's suffix. This module reads what the page declares (JSON-LD, Open Graph,
+``article:*`` and Dublin Core meta tags, ``<link rel=canonical>``,
+``<html lang>``) and uses trafilatura's own metadata only where the page
+declares nothing better.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from trafilatura.metadata import extract_metadata
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml.html import HtmlElement
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+        "scholarlyarticle",
+        "techarticle",
+        "review",
+    }
+)
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+LANGUAGE_META = ("og:locale", "content-language", "language", "dc.language", "inlanguage")
+# Only what is cheap and reliable: no full-text date search with dateparser (slow, noisy).
+DATE_SEARCH = {"extensive_search": False, "original_date": True}
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•:»]|-{1,2}|::)\s+")
+BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|z|от|автор)\s*:?\s+", re.IGNORECASE)
+POSTS_BY = re.compile(r"^(?:view|see|read|more)\b.*\bby\s+", re.IGNORECASE)
+LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
+MAX_AUTHOR_WORDS = 6
+WORD = re.compile(r"\w+")
+MIN_HEADING_CHARS, MAX_HEADING_CHARS = 10, 300
+MIN_HEADING_OVERLAP = 0.3  # share of the heading's words found in a declared title
+MAX_KICKER_WORDS = 3
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
+    article_body: str | None = None  # JSON-LD articleBody, used as a fallback body
+
+
+def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
+    """Everything the page says about its article, with declared values first."""
+    meta = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    found = extract_metadata(tree, url, date_config={**DATE_SEARCH, "url": url})
+    site_name = _first_text(_ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
+    return PageMetadata(
+        title=choose_title(
+            _headings(tree),
+            [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), _title_tag(tree)],
+            found.title,
+            site_name,
+            url,
+        ),
+        authors=clean_authors(
+            _ld_authors(ld.get("author")) or _split_names(found.author), site_name
+        ),
+        published_at=_published_at(ld, meta, tree) or parse_datetime(found.date),
+        site_name=site_name,
+        canonical_url=_canonical_url(tree, meta),
+        description=_first_text(
+            meta.get("og:description"), meta.get("description"), found.description
+        ),
+        tags=_tags(ld, meta, found.categories, found.tags),
+        declared_language=declared_language(tree, meta, ld),
+        article_body=_article_body(ld),
+    )
+
+
+# --- reading the page -------------------------------------------------------------------------
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """``<meta>`` values by lower-cased name/property/itemprop/http-equiv; first one wins."""
+    values: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = (element.get(attribute) or "").strip().lower()
+            if key:
+                values.setdefault(key, content)
+    return values
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object typed as an article (any schema.org article subtype)."""
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        for item in _json_ld_objects(data):
+            if ARTICLE_TYPES & _ld_types(item):
+                return item
+    return {}
+
+
+def _json_ld_objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_objects(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        yield from _json_ld_objects(data.get("@graph"), depth + 1)
+        yield from _json_ld_objects(data.get("mainEntity"), depth + 1)
+
+
+def _ld_types(item: dict[str, Any]) -> set[str]:
+    types = item.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return {t.lower() for t in types if isinstance(t, str)}
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) else None
+
+
+def _ld_authors(value: Any) -> list[str]:
+    """Author names from JSON-LD; organisations only when no person is named."""
+    values = value if isinstance(value, list) else [value]
+    people = [v for v in values if not (isinstance(v, dict) and "organization" in _ld_types(v))]
+    names = (_ld_name(v) for v in (people or values))
+    return [part for name in names if name for part in _split_names(name)]
+
+
+def _split_names(value: str | None) -> list[str]:
+    parts = re.split(r";|,| and | & |\|", html.unescape(value or ""))
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
+def _first_text(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str)), None)
+        if isinstance(value, str) and value.strip():
+            return re.sub(r"\s+", " ", value).strip()
+    return None
+
+
+def _article_body(ld: dict[str, Any]) -> str | None:
+    """JSON-LD ``articleBody`` with its line breaks (they separate paragraphs)."""
+    body = ld.get("articleBody")
+    return html.unescape(body).strip() or None if isinstance(body, str) else None
+
+
+def _published_at(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> datetime | None:
+    candidates = [ld.get("datePublished"), ld.get("dateCreated")]
+    candidates += [meta.get(name) for name in PUBLISHED_META]
+    candidates += [t.get("datetime") for t in tree.iterfind(".//time[@itemprop='datePublished']")]
+    for candidate in candidates:
+        parsed = parse_datetime(candidate if isinstance(candidate, str) else None)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _canonical_url(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    for link in tree.iterfind(".//link[@rel]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = (link.get("href") or "").strip()
+            if urlsplit(href).scheme in ("http", "https"):
+                return href
+    og_url = meta.get("og:url", "")
+    return og_url if urlsplit(og_url).scheme in ("http", "https") else None
+
+
+def _tags(ld: dict[str, Any], meta: dict[str, str], *found: list[str] | None) -> list[str]:
+    raw: list[str] = []
+    for value in (ld.get("keywords"), ld.get("articleSection")):
+        if isinstance(value, str):
+            raw += value.split(",")
+        elif isinstance(value, list):
+            raw += [v for v in value if isinstance(v, str)]
+    raw += [meta.get("article:section", ""), *meta.get("article:tag", "").split(",")]
+    for values in found:
+        for value in values or []:
+            raw += value.split(",")
+    return _unique(tag.strip() for tag in raw if tag.strip())
+
+
+def _unique(values: Iterator[str] | list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return list(seen.values())
+
+
+# --- normalising ------------------------------------------------------------------------------
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 or RFC 2822 into an aware UTC datetime; a naive value is taken as UTC."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    parsed = _parse_iso(text)
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _parse_iso(text: str) -> datetime | None:
+    text = re.sub(
+        r"([+-]\d\d)(\d\d)$", r"\1:\2", text.replace(" ", "T", 1) if "T" not in text else text
+    )
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def choose_title(
+    headings: list[str],
+    declared: list[Any],
+    fallback: str | None,
+    site_name: str | None,
+    url: str | None,
+) -> str | None:
+    """The visible headline when it agrees with what the page declares, else the declared one.
+
+    An ``<h1>`` is what readers see, while ``og:title`` and ``<title>`` are often
+    rewritten for search and social media; but some sites put their logo or
+    section name in the ``<h1>``, so a heading only counts when it shares words
+    with a declared title. A short kicker before the declared title ("Opinion",
+    "News") is dropped.
+    """
+    titles = [clean_title(_first_text(value), site_name, url) for value in declared]
+    titles = [title for title in titles if title]
+    site_keys = _site_keys(site_name, url)
+    for heading in headings:
+        if not MIN_HEADING_CHARS <= len(heading) <= MAX_HEADING_CHARS:
+            continue
+        if _names_site(heading, site_keys):
+            continue
+        if any(_word_overlap(heading, title) >= MIN_HEADING_OVERLAP for title in titles):
+            return _without_kicker(heading, titles)
+    return titles[0] if titles else clean_title(fallback, site_name, url)
+
+
+def _title_tag(tree: HtmlElement) -> str | None:
+    element = tree.find(".//title")
+    return element.text_content() if element is not None else None
+
+
+def _headings(tree: HtmlElement) -> list[str]:
+    return [_first_text(h1.text_content()) or "" for h1 in tree.iter("h1")]
+
+
+def _word_overlap(text: str, other: str) -> float:
+    words = set(WORD.findall(text.casefold()))
+    return len(words & set(WORD.findall(other.casefold()))) / len(words) if words else 0.0
+
+
+def _without_kicker(heading: str, titles: list[str]) -> str:
+    squashed = _squash(heading)
+    for title in titles:
+        key = _squash(title)
+        if key and squashed != key and squashed.endswith(key):
+            prefix_words = len(heading.split()) - len(title.split())
+            if 0 < prefix_words <= MAX_KICKER_WORDS:
+                return title
+    return heading
+
+
+def clean_title(title: str | None, site_name: str | None, url: str | None) -> str | None:
+    """Drop a trailing or leading ``| Site Name`` segment that names the site."""
+    if not title:
+        return None
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site_keys = _site_keys(site_name, url)
+    while len(parts) > 1 and _names_site(parts[-1], site_keys):
+        parts.pop()
+    while len(parts) > 1 and _names_site(parts[0], site_keys):
+        parts.pop(0)
+    return _rejoin(title, parts)
+
+
+def _site_keys(site_name: str | None, url: str | None) -> set[str]:
+    keys = {_squash(site_name or "")}
+    host = urlsplit(url or "").hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        keys.add(_squash(labels[-2]))
+    return {key for key in keys if len(key) >= 3}
+
+
+def _names_site(segment: str, site_keys: set[str]) -> bool:
+    squashed = _squash(segment)
+    return bool(squashed) and any(key in squashed or squashed in key for key in site_keys)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
+
+
+def clean_authors(names: list[str], site_name: str | None) -> list[str]:
+    """Person names only: no publisher, no "By", no e-mail or link, one of each."""
+    site_key = _squash(site_name or "")
+    cleaned = []
+    for name in names:
+        name = POSTS_BY.sub("", BYLINE_PREFIX.sub("", name)).strip(" .-–—")
+        squashed = _squash(name)
+        if not squashed or "@" in name or "://" in name or name.startswith("www."):
+            continue
+        if site_key and (squashed in site_key or site_key in squashed):
+            continue
+        if len(name.split()) > MAX_AUTHOR_WORDS:
+            continue
+        cleaned.append(name)
+    return _unique(cleaned)
+
+
+def declared_language(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """ISO 639-1 code from ``<html lang>``, then language meta tags, then JSON-LD."""
+    candidates = [
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+    ]
+    candidates += [meta.get(name) for name in LANGUAGE_META]
+    candidates.append(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+    for candidate in candidates:
+        code = normalise_language(candidate)
+        if code:
+            return code
+    return None
+
+
+def normalise_language(value: str | None) -> str | None:
+    """``en-US``, ``pt_BR``, ``deu`` or ``EN`` into an ISO 639-1 code, else None."""
+    match = LANGUAGE_CODE.match((value or "").strip().split(",")[0].strip())
+    if not match:
+        return None
+    code = match.group(1).lower()
+    if len(code) == 2:
+        return code
+    return THREE_LETTER_CODES.get(code)
+
+
+# ISO 639-2/3 codes of the languages news sites commonly declare that way.
+THREE_LETTER_CODES = {
+    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
+    "por": "pt", "nld": "nl", "dut": "nl", "rus": "ru", "ukr": "uk", "pol": "pl", "ces": "cs",
+    "cze": "cs", "swe": "sv", "dan": "da", "nor": "no", "nob": "nb", "fin": "fi", "tur": "tr",
+    "ara": "ar", "heb": "he", "fas": "fa", "per": "fa", "hin": "hi", "ben": "bn", "urd": "ur",
+    "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko", "vie": "vi", "tha": "th", "ind": "id",
+    "msa": "ms", "may": "ms", "ell": "el", "gre": "el", "hun": "hu", "ron": "ro", "rum": "ro",
+    "bul": "bg", "hrv": "hr", "srp": "sr", "slk": "sk", "slo": "sk", "slv": "sl", "cat": "ca",
+}  # fmt: skip

@@ -1,0 +1,81 @@
+"""CI gate on extraction quality: a fixed sample of the development set must not regress.
+
+The floors sit a little below what ``python -m bench.extraction --sample 80``
+measured when they were pinned (F1 0.939, title accuracy 0.950 on these 80
+pages), so that noise does not fail the build but a real regression does.
+Raise them when the extractor improves; never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bench.extraction import (
+    LabelledPage,
+    RunResult,
+    dev_set_path,
+    load_dev_set,
+    load_local_corpus,
+    metadata_accuracy,
+    ours,
+    run_extractor,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SAMPLE_PAGES = 80
+F1_FLOOR = 0.925
+TITLE_ACCURACY_FLOOR = 0.90
+DATE_ACCURACY_FLOOR = 0.85
+LOCAL_F1_FLOOR = 0.90
+
+
+def _dev_set_or_skip() -> Path:
+    root = dev_set_path()
+    if not (root / "articles.json").is_file():
+        pytest.skip(
+            f"extraction development set not found at {root}: "
+            "set NEWSCRAWLER_EXTRACTION_DEV to the extraction-dev folder to run the quality gate"
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def dev_pages() -> list[LabelledPage]:
+    return load_dev_set(_dev_set_or_skip(), SAMPLE_PAGES)
+
+
+@pytest.fixture(scope="module")
+def dev_run(dev_pages: list[LabelledPage]) -> RunResult:
+    return run_extractor("ours", ours, dev_pages)
+
+
+def test_sample_is_fixed_and_complete(dev_pages: list[LabelledPage]) -> None:
+    names = [page.name for page in dev_pages]
+    assert len(set(names)) == SAMPLE_PAGES
+    assert names == sorted(names), "the sample is taken in id order, the same on every run"
+
+
+def test_body_f1_stays_above_floor(dev_run: RunResult) -> None:
+    assert dev_run.corpus.f1 >= F1_FLOOR, (
+        f"token-shingle F1 {dev_run.corpus.f1:.3f} on {SAMPLE_PAGES} dev pages "
+        f"fell below the pinned floor {F1_FLOOR}"
+    )
+
+
+def test_title_and_date_accuracy_stay_above_floor(
+    dev_run: RunResult, dev_pages: list[LabelledPage]
+) -> None:
+    accuracy = metadata_accuracy(dev_run, dev_pages)
+    assert accuracy.title >= TITLE_ACCURACY_FLOOR
+    assert accuracy.date >= DATE_ACCURACY_FLOOR
+
+
+def test_non_english_pages_stay_above_floor() -> None:
+    pages = load_local_corpus()
+    assert pages, "bench/corpora/html holds the non-English pages"
+    run = run_extractor("ours", ours, pages)
+    assert run.corpus.f1 >= LOCAL_F1_FLOOR

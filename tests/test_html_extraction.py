@@ -1,0 +1,238 @@
+"""HTML extraction: body, metadata, fallbacks, encodings and hostile input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bench.extraction import load_local_corpus, title_matches
+from bench.scoring import score_document
+from newscrawler.extraction.decode import decode_body
+from newscrawler.extraction.errors import (
+    BinaryDocument,
+    EmptyDocument,
+    ExtractionError,
+    NoArticleText,
+)
+from newscrawler.extraction.html import extract_html
+from newscrawler.extraction.html_metadata import normalise_language, parse_datetime
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+ARTICLE_URL = "https://www.nordkurier-beispiel.de/wirtschaft/hafen-ausbau-4711.html?utm=x"
+BODY_PARAGRAPH = (
+    "Der Hafen bekommt zwei zusätzliche Liegeplätze für große Containerschiffe. Der "
+    "Aufsichtsrat der Hafengesellschaft hat den Ausbau am Dienstag einstimmig beschlossen, "
+    "wie ein Sprecher mitteilte."
+)
+FILLER = (
+    "The council approved the budget after a long debate about schools, roads and the new "
+    "library, and the mayor said the vote showed the city could still agree on big projects."
+)
+
+
+@pytest.fixture(scope="module")
+def article_html() -> str:
+    return (FIXTURES / "news_article.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def article(article_html: str):
+    return extract_html(article_html, url=ARTICLE_URL)
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+# --- body ---------------------------------------------------------------------------------
+
+
+def test_body_keeps_the_article_paragraphs_separated_by_blank_lines(article) -> None:
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0] == BODY_PARAGRAPH
+    assert paragraphs[-1].startswith("Die Hafengesellschaft will die Anwohner im April")
+    assert "\n\n\n" not in article.text
+
+
+def test_body_leaves_out_headline_chrome_teasers_embeds_and_comments(article) -> None:
+    text = article.text
+    for chrome in (
+        "Hafen erweitert Containerterminal",  # the headline has its own column
+        "Startseite",
+        "Hafen meldet Rekordumschlag",  # "Mehr zum Thema" link teaser
+        "Neue Fähre nach Dänemark",  # related links
+        "Jetzt geht es los",  # embedded social post
+        "Endlich!",  # reader comment
+        "Cookies",
+        "Alle Rechte vorbehalten",
+    ):
+        assert chrome not in text, chrome
+
+
+def test_repeated_paragraph_is_kept_once(article) -> None:
+    assert article.text.count("sichert der Ausbau etwa 300 Arbeitsplätze") == 1
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def test_metadata_from_json_ld_and_meta_tags(article) -> None:
+    assert article.title == "Hafen erweitert Containerterminal um zwei Liegeplätze"
+    assert article.authors == ["Birte Hansen", "Ole Petersen"]
+    assert article.published_at == datetime(2024, 3, 5, 16, 30, tzinfo=UTC)
+    assert article.site_name == "Nordkurier Beispiel"
+    assert article.canonical_url == (
+        "https://www.nordkurier-beispiel.de/wirtschaft/hafen-ausbau-4711.html"
+    )
+    assert (
+        article.description == "Der Ausbau soll bis 2027 fertig sein und 300 Arbeitsplätze sichern."
+    )
+    assert {"Hafen", "Logistik"} <= set(article.tags)
+    assert article.declared_language == "de"
+
+
+def test_title_drops_site_suffix_when_page_has_no_usable_h1() -> None:
+    head = "<title>Budget passes after long night | The Daily Example</title>"
+    html = _page(f"<h1>The Daily Example</h1><article><p>{FILLER}</p></article>", head)
+    assert (
+        extract_html(html, url="https://dailyexample.com/a").title
+        == "Budget passes after long night"
+    )
+
+
+def test_no_canonical_url_when_the_page_declares_none() -> None:
+    html = _page(f"<article><p>{FILLER}</p></article>")
+    assert extract_html(html, url="https://example.com/story").canonical_url is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-03-05T18:30:00+02:00", datetime(2024, 3, 5, 16, 30, tzinfo=UTC)),
+        ("2024-03-05T18:30:00Z", datetime(2024, 3, 5, 18, 30, tzinfo=UTC)),
+        ("2024-03-05 18:30:00+0200", datetime(2024, 3, 5, 16, 30, tzinfo=UTC)),
+        ("Tue, 05 Mar 2024 18:30:00 GMT", datetime(2024, 3, 5, 18, 30, tzinfo=UTC)),
+        ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
+        ("last Tuesday", None),
+        ("", None),
+    ],
+)
+def test_dates_become_aware_utc(value: str, expected: datetime | None) -> None:
+    assert parse_datetime(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("en-US", "en"), ("pt_BR", "pt"), ("DE", "de"), ("deu", "de"), ("fr-FR, en", "fr"),
+     ("klingon-ish", None), ("", None), (None, None)],
+)  # fmt: skip
+def test_declared_language_normalised_to_iso_639_1(value: str | None, expected: str | None) -> None:
+    assert normalise_language(value) == expected
+
+
+def test_declared_language_from_content_language_meta() -> None:
+    head = '<meta http-equiv="content-language" content="es-ES">'
+    html = _page(f"<article><p>{FILLER}</p></article>", head)
+    assert extract_html(html).declared_language == "es"
+
+
+# --- fallbacks and hostile input -----------------------------------------------------------
+
+
+def test_json_ld_article_body_replaces_a_much_shorter_extraction() -> None:
+    paragraphs = [f"{FILLER} Point {number}." for number in range(5)]
+    body = "\\n".join([*paragraphs, paragraphs[0]])  # a JSON string with a repeated block
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget",'
+        f' "articleBody": "{body}"}}</script>'
+    )
+    teaser = "<article><p>Subscribe to read the full story of the budget vote today.</p></article>"
+    result = extract_html(_page(teaser, head))
+    assert result.extractor == "json-ld"
+    assert result.text.split("\n\n") == paragraphs
+
+
+def test_page_without_text_raises_no_article_text() -> None:
+    with pytest.raises(NoArticleText):
+        extract_html(_page('<div class="nav"><a href="/">Home</a></div>'))
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "\x00\x01garbage"])
+def test_degenerate_input_raises_an_extraction_error(html: str) -> None:
+    with pytest.raises(ExtractionError):
+        extract_html(html)
+
+
+def test_truncated_html_still_extracts_what_is_there(article_html: str) -> None:
+    cut = article_html[: article_html.index("Nach Angaben der Gesellschaft") + 60]
+    result = extract_html(cut, url=ARTICLE_URL)
+    assert BODY_PARAGRAPH in result.text
+
+
+def test_deeply_nested_html_does_not_crash() -> None:
+    depth = 50_000
+    html = _page("<div>" * depth + f"<p>{FILLER}</p>" + "</div>" * depth)
+    try:
+        result = extract_html(html)
+    except NoArticleText:
+        return  # the parser may cut the tree below its depth limit: a clean drop is fine
+    assert "council approved the budget" in result.text
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+
+def test_short_latin1_text_is_not_guessed_into_another_script() -> None:
+    assert decode_body("Grüße".encode("latin-1")).text == "Grüße"
+
+
+def test_http_header_encoding_is_respected() -> None:
+    body = "Привет, мир! Новости дня.".encode("koi8_r")
+    assert decode_body(body, content_type="text/html; charset=KOI8-R").text.startswith("Привет")
+
+
+def test_meta_charset_is_respected() -> None:
+    html = '<html><head><meta charset="windows-1251"></head><body><p>Новости дня</p></body></html>'
+    decoded = decode_body(html.encode("cp1251"), is_html=True)
+    assert "Новости дня" in decoded.text
+
+
+def test_utf8_page_declared_latin1_is_read_as_utf8() -> None:
+    body = "<p>Grüße aus München</p>".encode()
+    assert (
+        "Grüße aus München" in decode_body(body, content_type="text/html; charset=iso-8859-1").text
+    )
+
+
+def test_double_encoded_utf8_is_repaired() -> None:
+    mojibake = "Das Café schließt – leider.".encode().decode("cp1252").encode()
+    assert decode_body(mojibake).text == "Das Café schließt – leider."
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16"])
+def test_byte_order_mark_wins_over_declarations(codec: str) -> None:
+    body = "Ärger im Rathaus".encode(codec)
+    assert decode_body(body, content_type="text/plain; charset=cp1251").text == "Ärger im Rathaus"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"), [(b"", EmptyDocument), (b"\x89PNG\r\n\x1a\n\x00\x00\x00", BinaryDocument)]
+)
+def test_empty_and_binary_bodies_are_refused(body: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        decode_body(body)
+
+
+# --- non-English pages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", load_local_corpus(), ids=lambda page: page.name)
+def test_non_english_page_body_and_metadata(page) -> None:
+    result = extract_html(decode_body(page.body, is_html=True).text, url=page.url)
+    score = score_document(result.text, page.expected_text)
+    assert score.precision >= 0.9 and score.recall >= 0.9, page.name
+    assert title_matches(result.title, page.title)
+    assert result.published_at is not None and result.published_at.date() <= page.published
+    assert result.declared_language == page.name.split("-")[0]
