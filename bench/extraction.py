@@ -39,9 +39,8 @@ from pathlib import Path
 import trafilatura
 
 from bench.scoring import CorpusScore, DocumentScore, score_corpus, score_document
-from newscrawler.extraction.decode import decode_body
+from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import ExtractionError
-from newscrawler.extraction.html import extract_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET_ENV = "NEWSCRAWLER_EXTRACTION_DEV"
@@ -139,10 +138,9 @@ def _parse_label_date(value: str | None) -> date | None:
 
 
 def ours(body: bytes, url: str | None) -> Prediction:
-    """Our Extract stage for HTML: decode, then :func:`extract_html`."""
+    """Our Extract stage, exactly as the pipeline runs it: :func:`extract_document`."""
     try:
-        text = decode_body(body, is_html=True).text
-        result = extract_html(text, url=url)
+        result = extract_document(body, url=url or "page.html", content_type="text/html")
     except ExtractionError:
         return Prediction()
     return Prediction(result.text, result.title, result.authors, result.published_at)

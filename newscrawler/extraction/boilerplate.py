@@ -46,6 +46,7 @@ UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 SENTENCE_END = re.compile(r"[.!?。！？؟।…](?:[\"'”’»」』)\]]*)$")
 SENTENCE_INSIDE = re.compile(r"[.!?。！？؟।][\"'”’»」』)\]]*\s+\S")
 SEPARATOR = re.compile(r"\s[|•·»›/>\-–—]\s|\s?[|•·»›]\s?")
+LIST_ITEM = re.compile(r"^\d{1,3}[.)]\s+\S")  # "3. Sunny Los Angeles": a numbered subheading
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 COPYRIGHT = re.compile(
     r"^(?:©|ⓒ|\(c\)|copyright\b|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
@@ -228,7 +229,10 @@ CHROME_PHRASES = (
 )
 # Sentence-long notices a site puts on every page; chrome when outside the body.
 NOTICE_PATTERNS = re.compile(
-    r"\b(?:cookies?|newsletter|javascript|paywall|subscriber|subscription|"
+    r"\b(?:(?:use|uses|accept|allow|enable|utilis\w*|verwend\w*|nutz\w*|utiliz\w*|usamos|"
+    r"menggunakan|использу\w*|kullan\w*)\W+(?:\w+\W+){0,2}cookies?|"
+    r"cookie[- ]?(?:policy|settings|consent|richtlinie|hinweis)|"
+    r"newsletter|javascript|paywall|subscriber|subscription|"
     r"first (?:appeared|published) (?:in|on)|originally (?:appeared|published)|"
     r"all rights reserved|sign up|log in to|terms of (?:use|service)|privacy policy|"
     r"datenschutz|abonnieren|alle rechte vorbehalten|erschien zuerst|"
@@ -355,14 +359,20 @@ def credit_holder(text: str) -> str | None:
     return holder or None
 
 
-def classify(text: str, stops: frozenset[str]) -> Line:
-    """Classify one line or paragraph by its shape alone."""
+def classify(text: str, stops: frozenset[str], *, layout: bool = True) -> Line:
+    """Classify one line or paragraph by its shape alone.
+
+    ``layout`` rules (short lines with numbers, separator-joined fragments)
+    read plain text, where menus and time-ago lines arrive as lines; an
+    HTML extractor has already judged the page's structure, and there the
+    same shapes are as often list items and addresses in the article.
+    """
     stripped = text.strip()
     key = phrase_key(stripped)
     words = word_count(stripped)
     ends = bool(SENTENCE_END.search(stripped))
     notice = bool(NOTICE_PATTERNS.search(stripped)) and words <= 60
-    if _is_chrome(stripped, key, words, ends):
+    if _is_chrome(stripped, key, words, ends, layout=layout):
         return Line(stripped, key, words, Kind.CHROME, notice)
     if _is_prose(stripped, words, ends, stops):
         return Line(stripped, key, words, Kind.PROSE, notice)
@@ -370,7 +380,7 @@ def classify(text: str, stops: frozenset[str]) -> Line:
     return Line(stripped, key, words, kind, notice)
 
 
-def _is_chrome(text: str, key: str, words: float, ends: bool) -> bool:
+def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -> bool:
     if not LETTER.search(text):
         return True  # counters, dates, rules, emoji rows
     if URL_ONLY.match(text) or (credit_holder(text) is not None and words <= 12):
@@ -379,9 +389,11 @@ def _is_chrome(text: str, key: str, words: float, ends: bool) -> bool:
         return True
     if is_chrome_phrase(key, words):
         return True
-    if words <= SHORT_LINE_WORDS and not ends and DIGIT.search(text):
+    if not layout or ends or LIST_ITEM.match(text):
+        return False
+    if words <= SHORT_LINE_WORDS and DIGIT.search(text):
         return True  # time-ago lines, dates, "12 comments"
-    return is_menu(text, words) and not ends
+    return is_menu(text, words)
 
 
 def _is_prose(text: str, words: float, ends: bool, stops: frozenset[str]) -> bool:
@@ -502,7 +514,7 @@ def clean_paragraphs(
     if not paragraphs:
         return []
     stops = stop_words(document_language("\n".join(paragraphs)))
-    lines = [classify(text, stops) for text in paragraphs]
+    lines = [classify(text, stops, layout=False) for text in paragraphs]
     repeated = _recurring_flags(lines, recurring)
     kept = [
         line
