@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from newscrawler.config import NewscrawlerConfig
@@ -191,14 +191,13 @@ class ArticleStore:
         """Articles sharing at least one band hash with ``bands`` (band order matters)."""
         if not bands:
             return []
-        pairs = list(enumerate(bands))
-        ids = set(
-            self.db.scalars(
-                select(MinHashBand.article_id)
-                .where(tuple_(MinHashBand.band, MinHashBand.hash).in_(pairs))
-                .distinct()
-            )
-        )
+        # One OR of (band, hash) pairs: both SQLite and PostgreSQL answer it with
+        # index lookups on the primary key (a row-value IN makes SQLite scan).
+        matches = or_(
+            *(and_(MinHashBand.band == band, MinHashBand.hash == value)
+              for band, value in enumerate(bands))
+        )  # fmt: skip
+        ids = set(self.db.scalars(select(MinHashBand.article_id).where(matches).distinct()))
         ids.discard(exclude or -1)
         if not ids:
             return []

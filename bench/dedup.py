@@ -1,0 +1,217 @@
+"""Deduplication benchmark: docs/s, memory and precision/recall of duplicate links at scale.
+
+    python -m bench.dedup --n 10000            # 10k documents (about a minute)
+    python -m bench.dedup --n 100000           # 100k
+    python -m bench.dedup --n 1000000 --slow   # 1M, opt-in
+
+Generates N synthetic news-like documents (400 words in 8 paragraphs from a
+Zipf-distributed vocabulary) of which a known share are exact copies
+(case and punctuation changed) and near copies (2 % of words edited, two
+paragraphs swapped, a boilerplate paragraph added) of earlier ones, feeds
+them through our Dedup decision and Store writes against a fresh SQLite
+database (the LSH band table is the index), and reports documents/s for
+each tenth of the run (to show the cost per document does not grow with
+the database), peak RSS, and precision/recall of the duplicate links. The
+same documents go through datasketch's in-memory MinHashLSH (threshold
+0.8, no exact check) as the obvious alternative. A near copy counts as a
+duplicate when its exact Jaccard similarity to its original (3-word
+shingles) is at least the 0.8 threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from datasketch import MinHashLSH
+
+from newscrawler.db.models import Article
+from newscrawler.db.store import ArticleStore
+from newscrawler.dedup.decide import Deduplicator, Outcome
+from newscrawler.dedup.fingerprint import jaccard, minhash, shingles
+
+EXACT_SHARE = 0.10
+NEAR_SHARE = 0.20
+EDIT_RATE = 0.02
+THRESHOLD = 0.8
+BOILERPLATE = "Sign up for our newsletter to get the day's top stories in your inbox every morning."
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    number: int
+    cluster: int  # documents of one cluster are copies of the same story
+    text: str
+    duplicate: bool  # an exact copy, or a near copy at or above the threshold
+
+
+def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ra", "tu", "se", "vi", "do", "pa", "ri", "go", "an",
+                 "el", "or", "us", "ta", "be", "zu", "fi"]  # fmt: skip
+    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size)]
+
+
+def story(rng: random.Random, words: list[str], weights: list[float]) -> list[str]:
+    paragraphs = []
+    for _ in range(8):
+        tokens = rng.choices(words, weights=weights, k=50)
+        paragraphs.append(" ".join(tokens).capitalize() + ".")
+    return paragraphs
+
+
+def edited(rng: random.Random, paragraphs: list[str], words: list[str]) -> list[str]:
+    """A republished copy: 2 % of words changed, two paragraphs swapped, a trailer added."""
+    changed = []
+    for paragraph in paragraphs:
+        tokens = paragraph.split()
+        for index in range(len(tokens)):
+            if rng.random() < EDIT_RATE:
+                tokens[index] = rng.choice(words)
+        changed.append(" ".join(tokens))
+    first, second = rng.sample(range(len(changed)), 2)
+    changed[first], changed[second] = changed[second], changed[first]
+    return [*changed, BOILERPLATE]
+
+
+def corpus(count: int, seed: int = 42) -> list[Doc]:
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    originals: list[tuple[int, list[str]]] = []
+    docs = []
+    for number in range(count):
+        roll = rng.random()
+        if originals and roll < EXACT_SHARE:
+            cluster, paragraphs = rng.choice(originals)
+            docs.append(Doc(number, cluster, "\n\n".join(paragraphs).upper(), True))
+        elif originals and roll < EXACT_SHARE + NEAR_SHARE:
+            cluster, paragraphs = rng.choice(originals)
+            text = "\n\n".join(edited(rng, paragraphs, words))
+            similarity = jaccard(shingles(text), shingles("\n\n".join(paragraphs)))
+            docs.append(Doc(number, cluster, text, similarity >= THRESHOLD))
+        else:
+            paragraphs = story(rng, words, weights)
+            originals.append((number, paragraphs))
+            docs.append(Doc(number, number, "\n\n".join(paragraphs), False))
+    return docs
+
+
+@dataclass
+class Links:
+    true_positive: int = 0
+    false_positive: int = 0
+    duplicates: int = 0  # documents that are copies of an earlier one
+
+    def add(self, predicted_cluster: int | None, doc: Doc) -> None:
+        """Score one decision; near copies below the threshold count neither way."""
+        self.duplicates += doc.duplicate
+        if predicted_cluster is None:
+            return
+        if predicted_cluster != doc.cluster:
+            self.false_positive += 1
+        elif doc.duplicate:
+            self.true_positive += 1
+
+    @property
+    def precision(self) -> float:
+        linked = self.true_positive + self.false_positive
+        return self.true_positive / linked if linked else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positive / self.duplicates if self.duplicates else 1.0
+
+
+def run_ours(docs: list[Doc], database: Path) -> tuple[Links, list[float]]:
+    """Our Dedup stage against SQLite; returns the links and docs/s per tenth of the run."""
+    store = ArticleStore(f"sqlite:///{database}")
+    store.open("bench")
+    deduplicator = Deduplicator(store, threshold=THRESHOLD)
+    cluster_of: dict[int, int] = {}
+    links = Links()
+    rates = []
+    tenth = max(1, len(docs) // 10)
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    for doc in docs:
+        decision = deduplicator.decide(doc.text, f"https://bench.example/{doc.number}")
+        predicted = None
+        if decision.outcome.is_duplicate:
+            predicted = cluster_of[decision.article_id]
+        elif decision.outcome is Outcome.NEAR_DUPLICATE:
+            predicted = cluster_of[decision.duplicate_of]
+        if decision.outcome in (Outcome.NEW, Outcome.NEAR_DUPLICATE):
+            row = store.add_article(
+                Article(url=f"https://bench.example/{doc.number}",
+                        url_key=f"https://bench.example/{doc.number}", text=doc.text,
+                        content_hash=decision.content_hash, duplicate_of=decision.duplicate_of,
+                        similarity=decision.similarity, first_seen_at=now, last_seen_at=now),
+                decision.bands,
+            )  # fmt: skip
+            cluster_of[row.id] = doc.cluster
+        links.add(predicted, doc)
+        if (doc.number + 1) % 500 == 0:
+            store.commit()
+        if (doc.number + 1) % tenth == 0:
+            elapsed = time.perf_counter() - started
+            rates.append(tenth / elapsed)
+            started = time.perf_counter()
+    store.commit()
+    store.close("finished", {}, {})
+    return links, rates
+
+
+def run_datasketch(docs: list[Doc]) -> tuple[Links, float]:
+    """datasketch MinHashLSH in memory at threshold 0.8 without an exact check."""
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=128)
+    cluster_of: dict[int, int] = {}
+    links = Links()
+    started = time.perf_counter()
+    for doc in docs:
+        signature = minhash(shingles(doc.text), 128)
+        candidates = lsh.query(signature)
+        predicted = cluster_of[min(candidates)] if candidates else None
+        lsh.insert(doc.number, signature)
+        cluster_of[doc.number] = doc.cluster
+        links.add(predicted, doc)
+    return links, len(docs) / (time.perf_counter() - started)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--slow", action="store_true", help="allow N above 200,000")
+    parser.add_argument("--skip-datasketch", action="store_true")
+    args = parser.parse_args()
+    if args.n > 200_000 and not args.slow:
+        parser.error("N above 200,000 takes long: add --slow")
+    docs = corpus(args.n)
+    print(f"{args.n} documents: {EXACT_SHARE:.0%} exact copies, {NEAR_SHARE:.0%} near copies")
+    with tempfile.TemporaryDirectory() as folder:
+        links, rates = run_ours(docs, Path(folder) / "dedup.sqlite3")
+    overall = len(rates) / sum(1 / r for r in rates) if rates else 0.0
+    print(f"{'method':<34} {'docs/s':>8} {'precision':>10} {'recall':>7} {'peak RSS MB':>12}")
+    print(f"{'ours: DB band table + exact check':<34} {overall:>8.0f} {links.precision:>10.3f} "
+          f"{links.recall:>7.3f} {peak_rss_mb():>12.0f}")  # fmt: skip
+    print("  docs/s per tenth of the run: " + " ".join(f"{rate:.0f}" for rate in rates))
+    if rates:
+        print(f"  last tenth / first tenth: {rates[-1] / rates[0]:.2f}")
+    if not args.skip_datasketch:
+        sketch, rate = run_datasketch(docs)
+        print(f"{'datasketch MinHashLSH 0.8 in memory':<34} {rate:>8.0f} {sketch.precision:>10.3f} "
+              f"{sketch.recall:>7.3f} {peak_rss_mb():>12.0f}")  # fmt: skip
+        print(f"  ours / datasketch docs/s: {overall / rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
