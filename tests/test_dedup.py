@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from newscrawler.db.models import Article
+from newscrawler.db.engine import make_engine
+from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Deduplicator, Outcome
 from newscrawler.dedup.fingerprint import content_hash
 from newscrawler.dedup.urls import article_url_key, url_key
+
+from .conftest import CrawlRunner
 
 STORY = (
     "The regional parliament approved a new budget on Tuesday after three days of debate. "
@@ -118,3 +124,64 @@ def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
     )
     assert second.duplicate_of == first.id
     assert third.duplicate_of == first.id
+
+
+# -- through real crawls ---------------------------------------------------------
+
+
+def _articles(engine_url: str) -> list[Article]:
+    engine = make_engine(engine_url)
+    with Session(engine) as session:
+        rows = list(session.scalars(select(Article).order_by(Article.id)))
+        session.expunge_all()
+    engine.dispose()
+    return rows
+
+
+def test_across_runs_exact_copy_is_a_sighting_and_edited_copy_is_linked(
+    run_crawl: CrawlRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "monday", tmp_path / "tuesday"
+    first.mkdir()
+    second.mkdir()
+    (first / "budget.txt").write_text(f"Parliament approves budget\n\n{STORY}\n", "utf-8")
+    (second / "copy.txt").write_text(f"PARLIAMENT APPROVES BUDGET\n\n{STORY.upper()}\n", "utf-8")
+    edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
+    (second / "edited.txt").write_text(f"Budget approved\n\n{edited}\n", "utf-8")
+    (second / "court.txt").write_text(f"Court suspends budget\n\n{UNRELATED_SAME_TOPIC}\n", "utf-8")
+    run_crawl("files", "-a", f"path={first}")
+    run_crawl("files", "-a", f"path={second}")
+    rows = {Path(a.url).name: a for a in _articles(sqlite_url)}
+    assert set(rows) == {"budget.txt", "edited.txt", "court.txt"}  # the exact copy is no article
+    assert rows["edited.txt"].duplicate_of == rows["budget.txt"].id
+    assert 0.8 <= rows["edited.txt"].similarity < 1.0
+    assert rows["court.txt"].duplicate_of is None
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        urls = set(
+            session.scalars(
+                select(Sighting.url).where(Sighting.article_id == rows["budget.txt"].id)
+            )
+        )
+    engine.dispose()
+    assert {Path(u).name for u in urls} == {"budget.txt", "copy.txt"}
+
+
+def test_changed_page_updates_the_article_and_keeps_the_old_text(
+    run_crawl: CrawlRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = folder / "story.txt"
+    page.write_text(f"Court suspends budget\n\n{UNRELATED_SAME_TOPIC}\n", "utf-8")
+    run_crawl("files", "-a", f"path={folder}")
+    correction = "Correction: an earlier version misstated the date of the ruling."
+    page.write_text(f"Court suspends budget\n\n{UNRELATED_SAME_TOPIC}\n\n{correction}\n", "utf-8")
+    run_crawl("files", "-a", f"path={folder}")
+    (article,) = _articles(sqlite_url)
+    assert correction in article.text and article.version == 2
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        (old,) = session.scalars(select(ArticleVersion))
+    engine.dispose()
+    assert old.article_id == article.id and correction not in old.text and old.version == 1
