@@ -97,3 +97,15 @@ def test_pipeline_tags_and_counts_declared_disagreement() -> None:
     assert (article.language, article.languages) == ("de", {"de": 1.0})
     assert 0.5 <= article.language_confidence <= 1.0
     assert crawler.stats.get_value(f"{stats.LANGUAGE_MISMATCH}/en/de") == 1
+
+
+def test_indonesian_is_not_taken_for_malay_but_malay_stays_malay(
+    identifier: LanguageIdentifier,
+) -> None:
+    indonesian = "Hujan deras menyebabkan banjir di sejumlah kawasan permukiman di ibu kota."
+    malay = (
+        "Kerajaan Malaysia mengumumkan bahawa cukai jualan akan dinaikkan mulai bulan hadapan, "
+        "kata menteri kewangan."
+    )
+    assert identifier.identify(indonesian).code == "id"
+    assert identifier.identify(malay).code == "ms"

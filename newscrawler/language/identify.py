@@ -23,6 +23,10 @@ LETTER = re.compile(r"[^\W\d_]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 # py3langid labels without an ISO 639-1 code of their own, folded into their macrolanguage.
 MACROLANGUAGE = {"ary": "ar", "arz": "ar", "wuu": "zh", "yue": "zh", "uzs": "uz", "zxx": "und"}
+# Close pairs the model often confuses, and the far more common member online
+# that wins when the two are near-tied (Indonesian news outnumbers Malay).
+PREFERRED_WHEN_CLOSE = {"ms": "id"}
+CLOSE_MARGIN = 0.25
 MIN_PARAGRAPH_CHARS = 40
 MIN_SHARE = 0.05
 
@@ -65,7 +69,7 @@ class LanguageIdentifier:
         evidence = f"{title}\n\n{text}" if title else text
         if len(LETTER.findall(evidence)) < self.min_chars:
             return LanguageResult(UNDETERMINED, 0.0)
-        label, probability = self.model.classify(evidence)
+        label, probability = self.classify(evidence)
         shares = self.shares(text) or {iso639_1(label): 1.0}
         code = iso639_1(label)
         main = max(shares, key=shares.__getitem__)
@@ -76,6 +80,17 @@ class LanguageIdentifier:
             return LanguageResult(UNDETERMINED, round(float(probability), 4), shares)
         return LanguageResult(code, round(float(probability), 4), shares)
 
+    def classify(self, text: str) -> tuple[str, float]:
+        """The model's label and probability, with close confusable pairs settled."""
+        label, probability = self.model.classify(text)
+        preferred = PREFERRED_WHEN_CLOSE.get(label)
+        if preferred is None or preferred not in self.model.nb_classes:
+            return label, probability
+        ranking = dict(self.model.rank(text)[:4])
+        if probability - ranking.get(preferred, 0.0) < CLOSE_MARGIN:
+            return preferred, probability + ranking.get(preferred, 0.0)
+        return label, probability
+
     def shares(self, text: str) -> dict[str, float]:
         """Share of the text (by characters) in each language, paragraph by paragraph."""
         sizes: dict[str, int] = defaultdict(int)
@@ -83,7 +98,7 @@ class LanguageIdentifier:
             size = len(LETTER.findall(paragraph))
             if size < MIN_PARAGRAPH_CHARS:
                 continue
-            label, _ = self.model.classify(paragraph)
+            label, _ = self.classify(paragraph)
             sizes[iso639_1(label)] += size
         total = sum(sizes.values())
         if not total:

@@ -1,0 +1,127 @@
+"""Language identification benchmark: our Language stage against the runner-up.
+
+    python -m bench.language
+
+Labelled data in bench/corpora/language/: news sentences in 24 languages
+(sentences.tsv), paragraphs made of three of them, mixed-language documents
+whose expected tag is the language of the body (mixed.tsv: menus in
+another language, quotes, brand names) and short headlines (short.tsv).
+Compared: our LanguageIdentifier (py3langid inside, all its languages as
+candidates, and restricted to the corpus languages) and lingua (all
+languages, high-accuracy mode), with items/s and the memory each model
+adds to the process.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from newscrawler.language.identify import LanguageIdentifier
+
+CORPUS = Path(__file__).parent / "corpora" / "language"
+Labelled = list[tuple[str, str]]
+Identify = Callable[[str], str]
+
+
+def load(name: str) -> Labelled:
+    rows = []
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            code, text = line.split("\t", 1)
+            rows.append((code, text.replace("\\n", "\n")))
+    return rows
+
+
+def paragraphs(sentences: Labelled) -> Labelled:
+    """Three consecutive sentences of one language, rotating through its sentences."""
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for code, text in sentences:
+        by_language[code].append(text)
+    rows = []
+    for code, texts in by_language.items():
+        for start in range(len(texts)):
+            chosen = [texts[(start + offset) % len(texts)] for offset in range(3)]
+            rows.append((code, " ".join(chosen)))
+    return rows
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ours(languages: list[str] | None) -> Identify:
+    identifier = LanguageIdentifier(languages, min_confidence=0.0, min_chars=1)
+    return lambda text: identifier.identify(text).code
+
+
+def lingua_all() -> Identify:
+    from lingua import LanguageDetectorBuilder
+
+    detector = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
+
+    def identify(text: str) -> str:
+        language = detector.detect_language_of(text)
+        return language.iso_code_639_1.name.lower() if language is not None else "und"
+
+    return identify
+
+
+def accuracy(identify: Identify, rows: Labelled) -> tuple[float, float, dict[str, float]]:
+    """Overall accuracy, items/s and accuracy per language."""
+    right: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    started = time.perf_counter()
+    for code, text in rows:
+        total[code] += 1
+        right[code] += identify(text) == code
+    rate = len(rows) / (time.perf_counter() - started)
+    per_language = {code: right[code] / total[code] for code in total}
+    return sum(right.values()) / len(rows), rate, per_language
+
+
+def main() -> None:
+    sentences = load("sentences.tsv")
+    sets = {
+        "sentences": sentences,
+        "paragraphs": paragraphs(sentences),
+        "mixed": load("mixed.tsv"),
+        "headlines": load("short.tsv"),
+    }
+    corpus_languages = sorted({code for code, _ in sentences})
+    candidates: dict[str, Callable[[], Identify]] = {
+        "ours (py3langid, all languages)": lambda: ours(None),
+        "ours (py3langid, 24 languages)": lambda: ours(corpus_languages),
+        "lingua (all languages, high accuracy)": lingua_all,
+    }
+    print(f"{len(corpus_languages)} languages: {' '.join(corpus_languages)}")
+    header = f"{'identifier':<40}" + "".join(f"{name:>12}" for name in sets)
+    print(header + f"{'sent./s':>10}{'+MB':>7}")
+    per_language_rows = {}
+    for label, build in candidates.items():
+        before = rss_mb()
+        identify = build()
+        identify("warm up the model")
+        added = rss_mb() - before
+        cells, rate = [], 0.0
+        for name, rows in sets.items():
+            score, speed, per_language = accuracy(identify, rows)
+            cells.append(f"{score:>12.3f}")
+            if name == "sentences":
+                rate, per_language_rows[label] = speed, per_language
+        print(f"{label:<40}" + "".join(cells) + f"{rate:>10.0f}{added:>7.0f}")
+    print("\nsentence accuracy per language:")
+    labels = list(per_language_rows)
+    print(f"{'':<6}" + "".join(f"{label.split(' (')[0] + str(i):>10}" for i, label in
+                               enumerate(labels)))  # fmt: skip
+    for code in corpus_languages:
+        print(
+            f"{code:<6}" + "".join(f"{per_language_rows[label][code]:>10.2f}" for label in labels)
+        )
+
+
+if __name__ == "__main__":
+    main()
