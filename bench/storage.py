@@ -76,7 +76,7 @@ def main() -> None:
     if bindir is None:
         print("postgresql   (not installed: skipped)")
         return
-    with running_postgres(bindir) as server:
+    with running_postgres(bindir, durable=True) as server:
         names = iter(range(1000))
 
         def fresh_database() -> str:

@@ -41,6 +41,7 @@ class PostgresServer:
     datadir: Path
     port: int
     run_as: Callable[[list[str]], list[str]]
+    durable: bool = False  # fsync and synchronous commits on (benchmarks), off (tests)
 
     @property
     def admin_url(self) -> str:
@@ -54,10 +55,9 @@ class PostgresServer:
         subprocess.run(self.run_as(command), check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.pg_ctl("-o", options, "-l", str(self.datadir / "server.log"), "-w", "start")
 
     def stop(self) -> None:
@@ -72,7 +72,7 @@ def _runner() -> Callable[[list[str]], list[str]]:
 
 
 @contextmanager
-def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
+def running_postgres(bindir: Path, *, durable: bool = False) -> Iterator[PostgresServer]:
     """A throw-away PostgreSQL server on 127.0.0.1 (also used by the benchmarks)."""
     datadir = Path(tempfile.mkdtemp(prefix="newscrawler-pg-"))
     if os.geteuid() == 0:
@@ -84,7 +84,7 @@ def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
                 "-E", "UTF8", "--locale=C.UTF-8"]),
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    server = PostgresServer(bindir, datadir, _free_port(), run_as)
+    server = PostgresServer(bindir, datadir, _free_port(), run_as, durable)
     server.start()
     try:
         yield server
