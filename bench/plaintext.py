@@ -20,6 +20,7 @@ from bench.scoring import score_corpus, score_document
 from newscrawler.extraction.plaintext import extract_plain_text
 
 CORPUS = Path(__file__).parent / "corpora" / "plaintext"
+ROUNDS = 20
 
 
 def documents() -> list[tuple[str, str, str]]:
