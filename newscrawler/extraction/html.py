@@ -57,6 +57,13 @@ CHROME_ATTRIBUTE = re.compile(
 EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
 NEVER_PRUNED = frozenset({"html", "body", "article", "main"})
 WHITESPACE = re.compile(r"\s+")
+NON_WORD = re.compile(r"\W+")
+# A shown description: at least this long, compared on its first characters, and the element
+# showing it no more than this much longer than the description itself.
+MIN_STANDFIRST_CHARS = 40
+STANDFIRST_KEY_CHARS = 40
+STANDFIRST_SLACK = 1.3
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta"})
 # A short paragraph (or list item) whose text is mostly a link teases another page.
 LINK_TEASER_SHARE = 0.6
 LINK_TEASER_MAX_WORDS = 30
@@ -127,7 +134,38 @@ def _is_chrome(element: HtmlElement) -> bool:
 
 
 def extract_body(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
-    """Body text and the name of the extractor that produced it."""
+    """Body text, led by the standfirst when the extractor missed it, and the extractor's name."""
+    text, extractor = _extract_main_text(tree, metadata)
+    standfirst = find_standfirst(tree, metadata.description)
+    if standfirst and _squash(standfirst)[:STANDFIRST_KEY_CHARS] not in _squash(text):
+        text = f"{standfirst}\n\n{text}" if text else standfirst
+    return text, extractor
+
+
+def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
+    """The page's description when the page also shows it as its own element.
+
+    News pages put a standfirst (dek, chapô, Vorspann) under the headline and
+    usually declare the same sentence as their description; trafilatura often
+    leaves it out because it sits outside the article container. A description
+    that is only declared, not shown, stays out of the body.
+    """
+    if not description or len(description) < MIN_STANDFIRST_CHARS:
+        return None
+    key = _squash(description)[:STANDFIRST_KEY_CHARS]
+    body = tree.find(".//body")
+    for element in body.iter() if body is not None else ():
+        if element.tag in INVISIBLE_TAGS or not element.text or len(element.text) < 20:
+            continue
+        if not key.startswith(_squash(element.text)[:STANDFIRST_KEY_CHARS]):
+            continue
+        shown = WHITESPACE.sub(" ", element.text_content()).strip()
+        if _squash(shown).startswith(key) and len(shown) <= STANDFIRST_SLACK * len(description):
+            return shown
+    return None
+
+
+def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
     text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
     if len(text) < FULL_CASCADE_BELOW:
         text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
@@ -269,6 +307,9 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _same_text(left: str, right: str | None) -> bool:
-    if not right:
-        return False
-    return re.sub(r"\W+", "", left.casefold()) == re.sub(r"\W+", "", right.casefold())
+    return bool(right) and _squash(left) == _squash(right)
+
+
+def _squash(text: str) -> str:
+    """Lower case without punctuation or spaces, for comparing texts across markup."""
+    return NON_WORD.sub("", text.casefold())
