@@ -75,6 +75,27 @@ def test_repeated_paragraph_is_kept_once(article) -> None:
     assert article.text.count("sichert der Ausbau etwa 300 Arbeitsplätze") == 1
 
 
+STANDFIRST = "Ratsmehrheit stimmt nach langer Debatte für den neuen Haushalt der Stadt."
+
+
+def _standfirst_page(shown: bool) -> str:
+    head = f'<meta property="og:description" content="{STANDFIRST}">'
+    dek = f'<p class="dek">{STANDFIRST}</p>' if shown else ""
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(4))
+    return _page(
+        f"<header><h1>Haushalt beschlossen</h1>{dek}</header><article>{paragraphs}</article>", head
+    )
+
+
+def test_standfirst_shown_on_the_page_leads_the_body() -> None:
+    text = extract_html(_standfirst_page(shown=True)).text
+    assert text.split("\n\n")[0] == STANDFIRST
+
+
+def test_description_only_declared_in_meta_stays_out_of_the_body() -> None:
+    assert STANDFIRST not in extract_html(_standfirst_page(shown=False)).text
+
+
 # --- metadata -----------------------------------------------------------------------------
 
 
