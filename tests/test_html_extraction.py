@@ -96,6 +96,31 @@ def test_description_only_declared_in_meta_stays_out_of_the_body() -> None:
     assert STANDFIRST not in extract_html(_standfirst_page(shown=False)).text
 
 
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Sunday 17 December 2023 17:23, UK", False),
+        ("ADVERTISEMENT", False),
+        ("Anzeige", False),
+        ("1 234 567", False),
+        ("The meeting is on 12 March 2024 at 10:30.", True),
+        ("The advertisement ran in three newspapers before the vote.", True),
+    ],
+)
+def test_lines_without_prose_are_dropped_and_sentences_kept(line: str, kept: bool) -> None:
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(3))
+    text = extract_html(_page(f"<article>{paragraphs}<p>{line}</p><p>{FILLER}</p></article>")).text
+    assert (line in text.split("\n\n")) is kept
+
+
+def test_markup_leaked_as_text_is_stripped() -> None:
+    leaked = "&lt;/div&gt;&lt;p&gt;Here is how the scheme works, step by step, for readers."
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(3))
+    text = extract_html(_page(f"<article>{paragraphs}<p>{leaked}</p></article>")).text
+    assert "Here is how the scheme works" in text
+    assert "<" not in text
+
+
 # --- metadata -----------------------------------------------------------------------------
 
 

@@ -63,6 +63,20 @@ NON_WORD = re.compile(r"\W+")
 MIN_STANDFIRST_CHARS = 40
 STANDFIRST_KEY_CHARS = 40
 STANDFIRST_SLACK = 1.3
+# A short line without closing punctuation holding a year and a clock time is a dateline
+# ("Sunday 17 December 2023 17:23, UK").
+TIMESTAMP = re.compile(r"(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}:\d\d\b.*(?:19|20)\d\d")
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "؟")
+# Labels of ad slots, alone on their line, in the languages of the sites we know.
+AD_LABELS = frozenset(
+    {"advertisement", "advertisements", "ad", "sponsored", "sponsoredcontent", "anzeige",
+     "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "реклама", "广告",
+     "広告", "إعلان", "reklama", "advertentie", "annons", "mainos", "reklam",
+     "advertisementscrolltocontinue", "storycontinuesbelowadvertisement",
+     "articlecontinuesbelowthisad", "continuereadingbelow"}
+)  # fmt: skip
+# HTML tags that reached the text escaped (a CMS storing markup as text).
+LEAKED_TAG = re.compile(r"</?(?:div|p|span|a|img|br|iframe|script|strong|em|b|i|figure)\b[^<>]*>")
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta"})
 # A short paragraph (or list item) whose text is mostly a link teases another page.
 LINK_TEASER_SHARE = 0.6
@@ -237,8 +251,11 @@ def _item_lines(item: _Element) -> Iterator[str]:
 def _is_heading_like(element: _Element) -> bool:
     if element.tag == "head":
         return True
-    text = " ".join(element.itertext()).strip()
-    return len(text) <= HEADING_MAX_CHARS and not text.endswith((".", "!", "?", "。", "…"))
+    return _is_heading_text(" ".join(element.itertext()).strip())
+
+
+def _is_heading_text(text: str) -> bool:
+    return len(text) <= HEADING_MAX_CHARS and not text.endswith(SENTENCE_ENDS)
 
 
 def _element_lines(element: _Element) -> Iterator[str]:
@@ -278,20 +295,32 @@ def clean_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> 
     """One paragraph per line in, paragraphs separated by a blank line out.
 
     A leading paragraph that is the headline goes (the title has its own
-    column), so do paragraphs that only name the site or hold no letter at all
-    (a date, a view counter), and a paragraph seen before is not repeated.
+    column), so do paragraphs that only name the site, hold no letter at all
+    (a view counter), are a bare timestamp line or an ad-slot label, and a
+    paragraph seen before is not repeated. Markup that leaked into the text
+    as escaped tags is stripped.
     """
-    paragraphs = [WHITESPACE.sub(" ", line).strip() for line in (text or "").splitlines()]
+    lines = (_without_markup(line) for line in (text or "").splitlines())
+    paragraphs = [WHITESPACE.sub(" ", line).strip() for line in lines]
     site_name = metadata.site_name if metadata else None
-    paragraphs = [p for p in paragraphs if _has_letters(p) and not _same_text(p, site_name)]
+    paragraphs = [p for p in paragraphs if _is_text(p) and not _same_text(p, site_name)]
     title = metadata.title if metadata else None
     if paragraphs and _same_text(paragraphs[0], title):
         paragraphs.pop(0)
     return "\n\n".join(_without_repeats(paragraphs))
 
 
-def _has_letters(paragraph: str) -> bool:
-    return any(character.isalpha() for character in paragraph)
+def _is_text(paragraph: str) -> bool:
+    """False for lines that carry no prose: no letters, a timestamp, an ad label."""
+    if not any(character.isalpha() for character in paragraph):
+        return False
+    if _is_heading_text(paragraph) and TIMESTAMP.search(paragraph):
+        return False
+    return _squash(paragraph) not in AD_LABELS
+
+
+def _without_markup(line: str) -> str:
+    return LEAKED_TAG.sub(" ", line) if "<" in line else line
 
 
 def _without_repeats(paragraphs: list[str]) -> list[str]:
