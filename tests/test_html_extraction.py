@@ -205,6 +205,14 @@ def test_page_without_text_raises_no_article_text() -> None:
         extract_html(_page('<div class="nav"><a href="/">Home</a></div>'))
 
 
+def test_page_of_links_is_not_an_article() -> None:
+    links = "".join(
+        f'<li><a href="/story/{n}">Story number {n} of the day</a></li>' for n in range(300)
+    )
+    with pytest.raises(NoArticleText):
+        extract_html(_page(f"<ul>{links}</ul>"))
+
+
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "\x00\x01garbage"])
 def test_degenerate_input_raises_an_extraction_error(html: str) -> None:
     with pytest.raises(ExtractionError):

@@ -40,6 +40,8 @@ FULL_CASCADE_BELOW = 1500
 MIN_BODY_CHARS = 250
 # A fallback replaces a short precise extraction only when it finds this many times more.
 FALLBACK_RATIO = 2.0
+# A page whose text is more than this share of link text is an index, not an article.
+LINK_PAGE_SHARE = 0.5
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
@@ -185,7 +187,7 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
         text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
     if _declared_body_is_longer(metadata.article_body, text):
         return clean_paragraphs(metadata.article_body, metadata), "json-ld"
-    if len(text) >= MIN_BODY_CHARS:
+    if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
         return text, "trafilatura"
     for fallback, name in (
         (lambda: _trafilatura_text(tree, precise=False), "recall"),
@@ -195,6 +197,13 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
         if len(candidate) > FALLBACK_RATIO * len(text):
             return candidate, name
     return text, "trafilatura"
+
+
+def is_link_page(tree: HtmlElement) -> bool:
+    """A page whose text is mostly link text is an index or a menu: nothing to fall back on."""
+    page_text = len(tree.text_content())
+    link_text = sum(len(link.text_content()) for link in tree.iter("a"))
+    return not page_text or link_text > LINK_PAGE_SHARE * page_text
 
 
 def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
