@@ -16,6 +16,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from lxml.etree import LxmlError
 from trafilatura import bare_extraction, baseline
 from trafilatura.utils import load_html
 
@@ -101,10 +102,13 @@ def extract_html(
     cross-document paragraph cleaner runs on this function's output.
     """
     del recurring
-    tree = parse_html(html)
-    metadata = read_metadata(tree, url)
-    prune_chrome(tree)
-    text, extractor = extract_body(tree, metadata)
+    try:
+        tree = parse_html(html)
+        metadata = read_metadata(tree, url)
+        prune_chrome(tree)
+        text, extractor = extract_body(tree, metadata)
+    except (RecursionError, LxmlError) as error:  # pathological markup, not a bug of ours
+        raise NoArticleText(f"the HTML could not be processed: {type(error).__name__}") from error
     if len("".join(text.split())) < MIN_TEXT_CHARS:
         raise NoArticleText(f"no article text found in the HTML page ({len(text)} characters)")
     return Extraction(
