@@ -46,14 +46,15 @@ LINK_PAGE_SHARE = 0.5
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
-# banners, newsletter sign-up boxes, author biographies and share bars (matched on class and
-# id), and embedded social posts
+# banners, newsletter sign-up boxes, author biographies, share bars and image captions
+# (matched on class and id), and embedded social posts
 # (someone else's words, not the article's).
 # A word counts when it starts a class/id token or a hyphen/underscore part of one, so that
 # "cookie-banner" and "js-newsletter" match but "filterNonGdprEmbeds" does not.
 CHROME_ATTRIBUTE = re.compile(
     r"(?:^|[\s_-])(?:cookie|consent|onetrust|gdpr|privacy|newsletter"
     r"|author-?bio|about-author|author-?box"  # the writer's biography box
+    r"|caption"  # image captions and photo credits are not the article's prose
     r"|share-?(?:bar|buttons|tools|links)|social-?(?:share|links|buttons|icons))",
     re.IGNORECASE,
 )
