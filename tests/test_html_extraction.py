@@ -139,6 +139,18 @@ def test_metadata_from_json_ld_and_meta_tags(article) -> None:
     assert article.declared_language == "de"
 
 
+def test_authors_from_a_json_ld_graph_with_references_and_name_lists() -> None:
+    graph = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "Budget", "author": [{"@id": "#p1"}, '
+        '{"@type": "Person", "name": ["Ana Ruiz", "Li Wei"]}]},'
+        '{"@type": "Person", "@id": "#p1", "name": "Sam O&#039;Neil"}]}'
+    )
+    head = f'<script type="application/ld+json">{graph}</script>'
+    result = extract_html(_page(f"<article><p>{FILLER}</p></article>", head))
+    assert result.authors == ["Sam O'Neil", "Ana Ruiz", "Li Wei"]
+
+
 def test_title_drops_site_suffix_when_page_has_no_usable_h1() -> None:
     head = "<title>Budget passes after long night | The Daily Example</title>"
     html = _page(f"<h1>The Daily Example</h1><article><p>{FILLER}</p></article>", head)
