@@ -75,6 +75,52 @@ def test_repeated_paragraph_is_kept_once(article) -> None:
     assert article.text.count("sichert der Ausbau etwa 300 Arbeitsplätze") == 1
 
 
+STANDFIRST = "Ratsmehrheit stimmt nach langer Debatte für den neuen Haushalt der Stadt."
+
+
+def _standfirst_page(shown: bool) -> str:
+    head = f'<meta property="og:description" content="{STANDFIRST}">'
+    dek = f'<p class="dek">{STANDFIRST}</p>' if shown else ""
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(4))
+    return _page(
+        f"<header><h1>Haushalt beschlossen</h1>{dek}</header><article>{paragraphs}</article>", head
+    )
+
+
+def test_standfirst_shown_on_the_page_leads_the_body() -> None:
+    text = extract_html(_standfirst_page(shown=True)).text
+    assert text.split("\n\n")[0] == STANDFIRST
+
+
+def test_description_only_declared_in_meta_stays_out_of_the_body() -> None:
+    assert STANDFIRST not in extract_html(_standfirst_page(shown=False)).text
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Sunday 17 December 2023 17:23, UK", False),
+        ("ADVERTISEMENT", False),
+        ("Anzeige", False),
+        ("1 234 567", False),
+        ("The meeting is on 12 March 2024 at 10:30.", True),
+        ("The advertisement ran in three newspapers before the vote.", True),
+    ],
+)
+def test_lines_without_prose_are_dropped_and_sentences_kept(line: str, kept: bool) -> None:
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(3))
+    text = extract_html(_page(f"<article>{paragraphs}<p>{line}</p><p>{FILLER}</p></article>")).text
+    assert (line in text.split("\n\n")) is kept
+
+
+def test_markup_leaked_as_text_is_stripped() -> None:
+    leaked = "&lt;/div&gt;&lt;p&gt;Here is how the scheme works, step by step, for readers."
+    paragraphs = "".join(f"<p>{FILLER} ({n})</p>" for n in range(3))
+    text = extract_html(_page(f"<article>{paragraphs}<p>{leaked}</p></article>")).text
+    assert "Here is how the scheme works" in text
+    assert "<" not in text
+
+
 # --- metadata -----------------------------------------------------------------------------
 
 
@@ -91,6 +137,18 @@ def test_metadata_from_json_ld_and_meta_tags(article) -> None:
     )
     assert {"Hafen", "Logistik"} <= set(article.tags)
     assert article.declared_language == "de"
+
+
+def test_authors_from_a_json_ld_graph_with_references_and_name_lists() -> None:
+    graph = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "Budget", "author": [{"@id": "#p1"}, '
+        '{"@type": "Person", "name": ["Ana Ruiz", "Li Wei"]}]},'
+        '{"@type": "Person", "@id": "#p1", "name": "Sam O&#039;Neil"}]}'
+    )
+    head = f'<script type="application/ld+json">{graph}</script>'
+    result = extract_html(_page(f"<article><p>{FILLER}</p></article>", head))
+    assert result.authors == ["Sam O'Neil", "Ana Ruiz", "Li Wei"]
 
 
 def test_title_drops_site_suffix_when_page_has_no_usable_h1() -> None:
@@ -157,6 +215,14 @@ def test_json_ld_article_body_replaces_a_much_shorter_extraction() -> None:
 def test_page_without_text_raises_no_article_text() -> None:
     with pytest.raises(NoArticleText):
         extract_html(_page('<div class="nav"><a href="/">Home</a></div>'))
+
+
+def test_page_of_links_is_not_an_article() -> None:
+    links = "".join(
+        f'<li><a href="/story/{n}">Story number {n} of the day</a></li>' for n in range(300)
+    )
+    with pytest.raises(NoArticleText):
+        extract_html(_page(f"<ul>{links}</ul>"))
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "\x00\x01garbage"])

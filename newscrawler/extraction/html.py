@@ -16,6 +16,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from lxml.etree import LxmlError
 from trafilatura import bare_extraction, baseline
 from trafilatura.utils import load_html
 
@@ -40,23 +41,47 @@ FULL_CASCADE_BELOW = 1500
 MIN_BODY_CHARS = 250
 # A fallback replaces a short precise extraction only when it finds this many times more.
 FALLBACK_RATIO = 2.0
+# A page whose text is more than this share of link text is an index, not an article.
+LINK_PAGE_SHARE = 0.5
 # A declared articleBody this many times longer than what we extracted replaces it.
 ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
-# banners, newsletter sign-up boxes, author biographies and share bars (matched on class and
-# id), and embedded social posts
+# banners, newsletter sign-up boxes, author biographies, share bars and image captions
+# (matched on class and id), and embedded social posts
 # (someone else's words, not the article's).
 # A word counts when it starts a class/id token or a hyphen/underscore part of one, so that
 # "cookie-banner" and "js-newsletter" match but "filterNonGdprEmbeds" does not.
 CHROME_ATTRIBUTE = re.compile(
     r"(?:^|[\s_-])(?:cookie|consent|onetrust|gdpr|privacy|newsletter"
     r"|author-?bio|about-author|author-?box"  # the writer's biography box
+    r"|caption"  # image captions and photo credits are not the article's prose
     r"|share-?(?:bar|buttons|tools|links)|social-?(?:share|links|buttons|icons))",
     re.IGNORECASE,
 )
 EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
 NEVER_PRUNED = frozenset({"html", "body", "article", "main"})
 WHITESPACE = re.compile(r"\s+")
+NON_WORD = re.compile(r"\W+")
+# A shown description: at least this long, compared on its first characters, and the element
+# showing it no more than this much longer than the description itself.
+MIN_STANDFIRST_CHARS = 40
+STANDFIRST_KEY_CHARS = 40
+STANDFIRST_SLACK = 1.3
+# A short line without closing punctuation holding a year and a clock time is a dateline
+# ("Sunday 17 December 2023 17:23, UK").
+TIMESTAMP = re.compile(r"(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}:\d\d\b.*(?:19|20)\d\d")
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "؟")
+# Labels of ad slots, alone on their line, in the languages of the sites we know.
+AD_LABELS = frozenset(
+    {"advertisement", "advertisements", "ad", "sponsored", "sponsoredcontent", "anzeige",
+     "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "реклама", "广告",
+     "広告", "إعلان", "reklama", "advertentie", "annons", "mainos", "reklam",
+     "advertisementscrolltocontinue", "storycontinuesbelowadvertisement",
+     "articlecontinuesbelowthisad", "continuereadingbelow"}
+)  # fmt: skip
+# HTML tags that reached the text escaped (a CMS storing markup as text).
+LEAKED_TAG = re.compile(r"</?(?:div|p|span|a|img|br|iframe|script|strong|em|b|i|figure)\b[^<>]*>")
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta"})
 # A short paragraph (or list item) whose text is mostly a link teases another page.
 LINK_TEASER_SHARE = 0.6
 LINK_TEASER_MAX_WORDS = 30
@@ -78,10 +103,13 @@ def extract_html(
     cross-document paragraph cleaner runs on this function's output.
     """
     del recurring
-    tree = parse_html(html)
-    metadata = read_metadata(tree, url)
-    prune_chrome(tree)
-    text, extractor = extract_body(tree, metadata)
+    try:
+        tree = parse_html(html)
+        metadata = read_metadata(tree, url)
+        prune_chrome(tree)
+        text, extractor = extract_body(tree, metadata)
+    except (RecursionError, LxmlError) as error:  # pathological markup, not a bug of ours
+        raise NoArticleText(f"the HTML could not be processed: {type(error).__name__}") from error
     if len("".join(text.split())) < MIN_TEXT_CHARS:
         raise NoArticleText(f"no article text found in the HTML page ({len(text)} characters)")
     return Extraction(
@@ -127,13 +155,44 @@ def _is_chrome(element: HtmlElement) -> bool:
 
 
 def extract_body(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
-    """Body text and the name of the extractor that produced it."""
+    """Body text, led by the standfirst when the extractor missed it, and the extractor's name."""
+    text, extractor = _extract_main_text(tree, metadata)
+    standfirst = find_standfirst(tree, metadata.description)
+    if standfirst and _squash(standfirst)[:STANDFIRST_KEY_CHARS] not in _squash(text):
+        text = f"{standfirst}\n\n{text}" if text else standfirst
+    return text, extractor
+
+
+def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
+    """The page's description when the page also shows it as its own element.
+
+    News pages put a standfirst (dek, chapô, Vorspann) under the headline and
+    usually declare the same sentence as their description; trafilatura often
+    leaves it out because it sits outside the article container. A description
+    that is only declared, not shown, stays out of the body.
+    """
+    if not description or len(description) < MIN_STANDFIRST_CHARS:
+        return None
+    key = _squash(description)[:STANDFIRST_KEY_CHARS]
+    body = tree.find(".//body")
+    for element in body.iter() if body is not None else ():
+        if element.tag in INVISIBLE_TAGS or not element.text or len(element.text) < 20:
+            continue
+        if not key.startswith(_squash(element.text)[:STANDFIRST_KEY_CHARS]):
+            continue
+        shown = WHITESPACE.sub(" ", element.text_content()).strip()
+        if _squash(shown).startswith(key) and len(shown) <= STANDFIRST_SLACK * len(description):
+            return shown
+    return None
+
+
+def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
     text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
     if len(text) < FULL_CASCADE_BELOW:
         text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
     if _declared_body_is_longer(metadata.article_body, text):
         return clean_paragraphs(metadata.article_body, metadata), "json-ld"
-    if len(text) >= MIN_BODY_CHARS:
+    if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
         return text, "trafilatura"
     for fallback, name in (
         (lambda: _trafilatura_text(tree, precise=False), "recall"),
@@ -143,6 +202,13 @@ def extract_body(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
         if len(candidate) > FALLBACK_RATIO * len(text):
             return candidate, name
     return text, "trafilatura"
+
+
+def is_link_page(tree: HtmlElement) -> bool:
+    """A page whose text is mostly link text is an index or a menu: nothing to fall back on."""
+    page_text = len(tree.text_content())
+    link_text = sum(len(link.text_content()) for link in tree.iter("a"))
+    return not page_text or link_text > LINK_PAGE_SHARE * page_text
 
 
 def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
@@ -199,8 +265,11 @@ def _item_lines(item: _Element) -> Iterator[str]:
 def _is_heading_like(element: _Element) -> bool:
     if element.tag == "head":
         return True
-    text = " ".join(element.itertext()).strip()
-    return len(text) <= HEADING_MAX_CHARS and not text.endswith((".", "!", "?", "。", "…"))
+    return _is_heading_text(" ".join(element.itertext()).strip())
+
+
+def _is_heading_text(text: str) -> bool:
+    return len(text) <= HEADING_MAX_CHARS and not text.endswith(SENTENCE_ENDS)
 
 
 def _element_lines(element: _Element) -> Iterator[str]:
@@ -240,20 +309,32 @@ def clean_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> 
     """One paragraph per line in, paragraphs separated by a blank line out.
 
     A leading paragraph that is the headline goes (the title has its own
-    column), so do paragraphs that only name the site or hold no letter at all
-    (a date, a view counter), and a paragraph seen before is not repeated.
+    column), so do paragraphs that only name the site, hold no letter at all
+    (a view counter), are a bare timestamp line or an ad-slot label, and a
+    paragraph seen before is not repeated. Markup that leaked into the text
+    as escaped tags is stripped.
     """
-    paragraphs = [WHITESPACE.sub(" ", line).strip() for line in (text or "").splitlines()]
+    lines = (_without_markup(line) for line in (text or "").splitlines())
+    paragraphs = [WHITESPACE.sub(" ", line).strip() for line in lines]
     site_name = metadata.site_name if metadata else None
-    paragraphs = [p for p in paragraphs if _has_letters(p) and not _same_text(p, site_name)]
+    paragraphs = [p for p in paragraphs if _is_text(p) and not _same_text(p, site_name)]
     title = metadata.title if metadata else None
     if paragraphs and _same_text(paragraphs[0], title):
         paragraphs.pop(0)
     return "\n\n".join(_without_repeats(paragraphs))
 
 
-def _has_letters(paragraph: str) -> bool:
-    return any(character.isalpha() for character in paragraph)
+def _is_text(paragraph: str) -> bool:
+    """False for lines that carry no prose: no letters, a timestamp, an ad label."""
+    if not any(character.isalpha() for character in paragraph):
+        return False
+    if _is_heading_text(paragraph) and TIMESTAMP.search(paragraph):
+        return False
+    return _squash(paragraph) not in AD_LABELS
+
+
+def _without_markup(line: str) -> str:
+    return LEAKED_TAG.sub(" ", line) if "<" in line else line
 
 
 def _without_repeats(paragraphs: list[str]) -> list[str]:
@@ -269,6 +350,9 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _same_text(left: str, right: str | None) -> bool:
-    if not right:
-        return False
-    return re.sub(r"\W+", "", left.casefold()) == re.sub(r"\W+", "", right.casefold())
+    return bool(right) and _squash(left) == _squash(right)
+
+
+def _squash(text: str) -> str:
+    """Lower case without punctuation or spaces, for comparing texts across markup."""
+    return NON_WORD.sub("", text.casefold())
