@@ -212,6 +212,18 @@ def test_json_ld_article_body_replaces_a_much_shorter_extraction() -> None:
     assert result.text.split("\n\n") == paragraphs
 
 
+def test_json_ld_article_body_holding_escaped_markup_becomes_text() -> None:
+    paragraphs = [f"{FILLER} Point {number}." for number in range(5)]
+    markup = "".join(f"&lt;!-- wp:paragraph --&gt;&lt;p&gt;{p}&lt;/p&gt;" for p in paragraphs)
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget",'
+        f' "articleBody": "{markup}"}}</script>'
+    )
+    teaser = "<article><p>Subscribe to read the full story of the budget vote today.</p></article>"
+    result = extract_html(_page(teaser, head))
+    assert result.text.split("\n\n") == paragraphs
+
+
 def test_page_without_text_raises_no_article_text() -> None:
     with pytest.raises(NoArticleText):
         extract_html(_page('<div class="nav"><a href="/">Home</a></div>'))

@@ -3,7 +3,8 @@
 Bare trafilatura is the reference users compare us with, so this module keeps
 trafilatura as the engine and adds what a news corpus needs around it: the
 page parsed once and bounded, consent banners and comment sections pruned,
-the headline kept out of the body, repeated paragraphs collapsed, paragraphs
+the headline kept out of the body and the standfirst kept in, link teasers,
+datelines and ad labels dropped, repeated paragraphs collapsed, paragraphs
 separated by blank lines, metadata normalised into the contract's columns
 (:mod:`newscrawler.extraction.html_metadata`), and a fallback (the page's
 JSON-LD ``articleBody``, then trafilatura's recall cascade, then its
@@ -200,6 +201,9 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
     ):
         candidate = clean_paragraphs(fallback(), metadata)
         if len(candidate) > FALLBACK_RATIO * len(text):
+            logger.debug(
+                "%s fallback: %d characters instead of %d", name, len(candidate), len(text)
+            )
             return candidate, name
     return text, "trafilatura"
 

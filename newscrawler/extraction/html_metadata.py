@@ -72,6 +72,9 @@ BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|z|от|автор)
 POSTS_BY = re.compile(r"^(?:view|see|read|more)\b.*\bby\s+", re.IGNORECASE)
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 MAX_AUTHOR_WORDS = 6
+MARKUP_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+BLOCK_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|figure|blockquote|section)\b[^<>]*>", re.I)
+MARKUP_TAG = re.compile(r"<[^<>]+>")
 WORD = re.compile(r"\w+")
 MIN_HEADING_CHARS, MAX_HEADING_CHARS = 10, 300
 MIN_HEADING_OVERLAP = 0.3  # share of the heading's words found in a declared title
@@ -240,9 +243,18 @@ def _first_text(*values: Any) -> str | None:
 
 
 def _article_body(ld: dict[str, Any]) -> str | None:
-    """JSON-LD ``articleBody`` with its line breaks (they separate paragraphs)."""
+    """JSON-LD ``articleBody`` as text, its line breaks and block tags separating paragraphs.
+
+    Some CMSs put the stored markup there, even escaped twice.
+    """
     body = ld.get("articleBody")
-    return html.unescape(body).strip() or None if isinstance(body, str) else None
+    if not isinstance(body, str):
+        return None
+    text = html.unescape(html.unescape(body))
+    if "<" in text:
+        text = MARKUP_COMMENT.sub("", text)
+        text = MARKUP_TAG.sub("", BLOCK_TAG.sub("\n", text))
+    return text.strip() or None
 
 
 def _published_at(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> datetime | None:
