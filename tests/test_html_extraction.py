@@ -314,3 +314,19 @@ def test_non_english_page_body_and_metadata(page) -> None:
     assert title_matches(result.title, page.title)
     assert result.published_at is not None and result.published_at.date() <= page.published
     assert result.declared_language == page.name.split("-")[0]
+
+
+def test_plain_text_served_as_html_is_read_as_plain_text() -> None:
+    from newscrawler.extraction.document import extract_document
+
+    text = (
+        "Harbour terminal opens late\n\n"
+        "The harbour authority confirmed on Friday that the new container terminal will open "
+        "two years later than planned, after a dispute with the construction consortium.\n\n"
+        "Shipping companies will be offered berths at the old terminal in the meantime.\n"
+    )
+    result = extract_document(
+        text.encode(), url="https://example.com/story", content_type="text/html"
+    )
+    assert result.title == "Harbour terminal opens late"
+    assert "two years later than planned" in result.text

@@ -6,6 +6,7 @@ call :func:`extract_document`, so what is measured is what runs.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from newscrawler.extraction.plaintext import extract_plain_text
 from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
 
+MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|article|meta|title|br|span|a)\b", re.I)
+MARKUP_SNIFF_CHARS = 4096
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".text")
 
@@ -63,6 +66,8 @@ def extract_document(
         declared_encoding=encoding,
         is_html=kind is DocumentKind.HTML,
     )
+    if kind is DocumentKind.HTML and not looks_like_markup(decoded.text):
+        kind = DocumentKind.TEXT  # served as HTML, but plain text
     if kind is DocumentKind.HTML:
         result = extract_html(decoded.text, url=url, recurring=recurring)
         result.text = clean_html_text(result.text, recurring)
@@ -71,6 +76,11 @@ def extract_document(
     if not result.text.strip():
         raise NoArticleText("no article text left after removing boilerplate")
     return result
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether the document has any tag near its start (some servers call everything HTML)."""
+    return MARKUP.search(text[:MARKUP_SNIFF_CHARS]) is not None
 
 
 def clean_html_text(text: str, recurring: RecurringLines | None) -> str:
