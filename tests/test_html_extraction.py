@@ -10,6 +10,7 @@ import pytest
 from bench.extraction import load_local_corpus, title_matches
 from bench.scoring import score_document
 from newscrawler.extraction.decode import decode_body
+from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import (
     BinaryDocument,
     EmptyDocument,
@@ -317,8 +318,6 @@ def test_non_english_page_body_and_metadata(page) -> None:
 
 
 def test_plain_text_served_as_html_is_read_as_plain_text() -> None:
-    from newscrawler.extraction.document import extract_document
-
     text = (
         "Harbour terminal opens late\n\n"
         "The harbour authority confirmed on Friday that the new container terminal will open "
