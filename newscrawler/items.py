@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newscrawler.extraction.result import Extraction
+
 
 @dataclass(slots=True, repr=False)
 class RawDocument:
@@ -35,31 +37,20 @@ class RawDocument:
         return f"<RawDocument {self.url} {len(self.body)} bytes {self.content_type or ''}>"
 
 
-@dataclass(slots=True, repr=False)
-class Article:
-    """A document after extraction; later stages fill in their own fields."""
+@dataclass(slots=True, repr=False, kw_only=True)
+class Article(Extraction):
+    """A document after extraction (the :class:`Extraction` fields) and what later stages add."""
 
     raw: RawDocument
-    text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    site_name: str | None = None
-    canonical_url: str | None = None
-    description: str | None = None
-    tags: list[str] = field(default_factory=list)
-    declared_language: str | None = None
-    source_credit: str | None = None
-    extractor: str = ""
-    # Language stage
-    language: str | None = None
-    language_confidence: float | None = None
-    languages: dict[str, float] = field(default_factory=dict)
     journal_id: int | None = None  # its entry in the write-ahead journal
     # Dedup stage
     url_key: str | None = None
     content_hash: str | None = None
     dedup: Any = None
+    # Language stage
+    language: str | None = None
+    language_confidence: float | None = None
+    languages: dict[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         title = (self.title or "")[:60]

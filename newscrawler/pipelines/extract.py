@@ -7,6 +7,7 @@ boilerplate) are dropped here with a specific reason, counted under
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
 
 
 NOT_MODIFIED = 304
+# Extraction fields a feed or sitemap entry can fill (field: hint name).
+HINTED_FIELDS = {
+    "title": "title",
+    "authors": "authors",
+    "published_at": "published_at",
+    "site_name": "site_name",
+    "description": "description",
+    "declared_language": "language",
+}
 
 
 class ExtractPipeline:
@@ -83,19 +93,10 @@ def as_raw_document(item: Any) -> RawDocument:
 
 
 def build_article(raw: RawDocument, extraction: Extraction) -> Article:
-    """Merge extracted metadata with what the spider found beside the link."""
+    """The extraction, with what the spider found beside the link where the page said nothing."""
     hints = raw.hints
-    return Article(
-        raw=raw,
-        text=extraction.text,
-        title=extraction.title or hints.get("title"),
-        authors=extraction.authors or list(hints.get("authors", [])),
-        published_at=extraction.published_at or hints.get("published_at"),
-        site_name=extraction.site_name or hints.get("site_name"),
-        canonical_url=extraction.canonical_url,
-        description=extraction.description or hints.get("description"),
-        tags=extraction.tags,
-        declared_language=extraction.declared_language or hints.get("language"),
-        source_credit=extraction.source_credit,
-        extractor=extraction.extractor,
-    )
+    fields = {f.name: getattr(extraction, f.name) for f in dataclasses.fields(extraction)}
+    for name, hint in HINTED_FIELDS.items():
+        if not fields[name] and hints.get(hint):
+            fields[name] = hints[hint]
+    return Article(raw=raw, **fields)
