@@ -205,14 +205,14 @@ def _is_leftover(path: Path) -> bool:
     """A segment of a process that is gone, or one claimed by a process that is gone."""
     name = path.name
     if CLAIMED_MARK in name:
-        return not _alive(int(name.rsplit(CLAIMED_MARK, 1)[1] or 0))
+        return not process_alive(int(name.rsplit(CLAIMED_MARK, 1)[1] or 0))
     if not name.endswith(SEGMENT_SUFFIX):
         return False
     parts = name.removesuffix(SEGMENT_SUFFIX).split("-")
-    return len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1]))
+    return len(parts) == 3 and parts[1].isdigit() and not process_alive(int(parts[1]))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     if pid <= 0:
         return False
     if pid == os.getpid():

@@ -90,6 +90,7 @@ def test_a_killed_crawl_loses_nothing_and_stores_nothing_twice(
     assert journaled > 0, "the kill came before anything was journaled"
 
     crawl("replay", database_url=database_url, spool_dir=spool)
+    assert run_statuses(database_url)[0] == "killed"
     replayed, _, _ = counts(database_url)
     assert replayed >= stored_before + journaled - 1  # a line cut by the kill may be lost
     crawl("files", "-a", f"path={folder}", database_url=database_url, spool_dir=spool)
@@ -124,11 +125,15 @@ def test_database_outage_mid_crawl(
     crawl("replay", database_url=postgres_url, spool_dir=spool)
     articles, hashes, _ = counts(postgres_url)
     assert articles == hashes == 150, f"{during} stored during the crawl"
-    engine = make_engine(postgres_url)
+    assert run_statuses(postgres_url) == ["finished", "finished"]
+
+
+def run_statuses(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
     with Session(engine) as session:
         statuses = [run.status for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
     engine.dispose()
-    assert statuses == ["finished", "finished"]
+    return statuses
 
 
 def _has_schema(database_url: str) -> bool:

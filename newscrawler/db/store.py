@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import time
 import zlib
 from collections.abc import Sequence
@@ -34,6 +36,7 @@ from newscrawler.db.models import (
     UrlState,
 )
 from newscrawler.db.schema import ensure_schema
+from newscrawler.journal import process_alive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -101,7 +104,13 @@ class ArticleStore:
             if self.session is None:
                 self.session = make_sessionmaker(self.engine)()
             if self.run is None:
-                self.run = CrawlRun(spider=self.spider_name, started_at=_now(), status="running")
+                self.mark_killed_runs()
+                self.run = CrawlRun(
+                    spider=self.spider_name,
+                    started_at=_now(),
+                    status="running",
+                    stats={"host": socket.gethostname(), "pid": os.getpid()},
+                )
                 self.session.add(self.run)
             self.session.commit()
         except DBAPIError as error:
@@ -111,6 +120,17 @@ class ArticleStore:
             logger.info("Database %s is reachable again", mask_url(self.database_url))
         self._offline_since = None
         return True
+
+    def mark_killed_runs(self) -> None:
+        """Runs of this host still 'running' whose process is gone were killed: say so."""
+        host = socket.gethostname()
+        for run in self.db.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+            owner = run.stats or {}
+            if owner.get("host") == host and not process_alive(int(owner.get("pid", 0))):
+                run.status = "killed"
+                logger.warning(
+                    "Crawl run %d (%s) was killed before it finished", run.id, run.spider
+                )
 
     def went_offline(self, error: Exception) -> None:
         """Stop using the database for a while; what is not committed stays journaled."""
