@@ -50,6 +50,7 @@ def mixed_folder(tmp_path: Path) -> Path:
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (folder / "notgzip.html.gz").write_bytes(b"<html><body>plain, not gzip</body></html>")
     (folder / "report.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (folder / "huge.txt").write_text(f"Huge\n\n{GERMAN}\n" * 2000, "utf-8")  # over the test limit
     shutil.copy(SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[1], folder / "seed.txt")
     return folder
 
@@ -57,7 +58,7 @@ def mixed_folder(tmp_path: Path) -> Path:
 def test_bad_files_are_logged_counted_and_the_rest_stored(
     run_crawl: CrawlRunner, mixed_folder: Path, sqlite_engine: Engine
 ) -> None:
-    result = run_crawl("files", "-a", f"path={mixed_folder}")
+    result = run_crawl("files", "-a", f"path={mixed_folder}", "-s", "EXTRACT_MAX_BYTES=200000")
     log = result.stderr
     with Session(sqlite_engine) as session:
         stored = {Path(a.url).name: a for a in session.scalars(select(Article))}
@@ -73,13 +74,16 @@ def test_bad_files_are_logged_counted_and_the_rest_stored(
         ("binary.txt", "binary"),
         ("notgzip.html.gz", "gzip"),
         ("report.pdf", "unsupported"),
+        ("huge.txt", "too_large"),
     ]:
         lines = [line for line in log.splitlines() if name in line]
         assert len(lines) == 1, f"expected one log line for {name}: {lines}"
         assert reason in lines[0].lower()
     dropped = {k.split("/")[-1]: v for k, v in run.stats.items() if "/dropped/" in k}
-    assert dropped == {"empty": 1, "binary": 1, "bad_gzip": 1, "unsupported_type": 1}
-    assert (run.fetched, run.stored, run.dropped) == (6, 4, 4)
+    assert dropped == {
+        "empty": 1, "binary": 1, "bad_gzip": 1, "unsupported_type": 1, "too_large": 1
+    }  # fmt: skip
+    assert (run.fetched, run.stored, run.dropped) == (7, 4, 5)
     assert "newscrawler summary" in log
 
 

@@ -17,7 +17,7 @@ from newscrawler import stats
 from newscrawler.config import NewscrawlerConfig
 from newscrawler.extraction.boilerplate import RecurringLines
 from newscrawler.extraction.document import extract_document
-from newscrawler.extraction.errors import ExtractionError
+from newscrawler.extraction.errors import DocumentTooLarge, ExtractionError
 from newscrawler.items import Article, RawDocument
 from newscrawler.journal import Journal
 
@@ -65,6 +65,9 @@ class ExtractPipeline:
         self.stats.inc_value(stats.DOCUMENTS)
         if raw.status == NOT_MODIFIED:
             return Article(raw=raw, text="", extractor="not_modified")  # a sighting, for Dedup
+        if self.max_bytes and len(raw.body) > self.max_bytes:  # before journaling megabytes
+            self.stats.inc_value(stats.dropped_key(DocumentTooLarge.reason))
+            raise DropItem(f"{raw.url}: too_large: {len(raw.body)} bytes, over {self.max_bytes}")
         entry = None if raw.replayed else self.journal.append(raw)
         try:
             extraction = extract_document(
