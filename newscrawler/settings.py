@@ -13,7 +13,7 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 # -- newscrawler -------------------------------------------------------------
 DATABASE_URL = default_database_url()  # env override: NEWSCRAWLER_DATABASE_URL
 STORE_BATCH_SIZE = 100
-STORE_RECONNECT_SECONDS = 30.0  # while the database is down, try again this often
+STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2 s, 4 s… up to this
 SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun, Sighting
 
-from .conftest import PROJECT_ROOT, crawl, crawl_command
+from .conftest import PROJECT_ROOT, CrawlRunner, crawl, crawl_command
 from .postgres import PostgresServer
 
 WORDS = (
@@ -160,3 +160,10 @@ def _wait_for_articles(database_url: str, minimum: int, timeout: float) -> None:
             return
         time.sleep(0.1)
     pytest.fail(f"fewer than {minimum} articles stored in {timeout} s")
+
+
+def test_database_password_never_reaches_the_log(run_crawl: CrawlRunner) -> None:
+    url = "postgresql+psycopg://newsreader:s3cret-Pa55@127.0.0.1:9/news"
+    result = run_crawl("seeds", "-s", "STORE_RECONNECT_SECONDS=60", database_url=url)
+    assert "newsreader:***@127.0.0.1:9/news" in result.stderr
+    assert "s3cret-Pa55" not in result.stderr

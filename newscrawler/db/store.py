@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+FIRST_RETRY_SECONDS = 1.0
 _STORES: WeakKeyDictionary[Crawler, ArticleStore] = WeakKeyDictionary()
 
 
@@ -70,6 +71,7 @@ class ArticleStore:
         self.run: CrawlRun | None = None
         self.spider_name = ""
         self._offline_since: float | None = None
+        self._retry_delay = min(FIRST_RETRY_SECONDS, reconnect_seconds)
         self._sighted: set[str] = set()
 
     @classmethod
@@ -119,6 +121,7 @@ class ArticleStore:
         if self._offline_since is not None:
             logger.info("Database %s is reachable again", mask_url(self.database_url))
         self._offline_since = None
+        self._retry_delay = FIRST_RETRY_SECONDS
         return True
 
     def mark_killed_runs(self) -> None:
@@ -144,13 +147,15 @@ class ArticleStore:
                 mask_url(self.database_url),
                 _first_line(error),
             )
+        else:  # a retry failed: back off, up to STORE_RECONNECT_SECONDS
+            self._retry_delay = min(self._retry_delay * 2, self.reconnect_seconds)
         self._offline_since = time.monotonic()
 
     def available(self) -> bool:
         """True when the database can be used now (trying to reconnect when it is time)."""
         if self._offline_since is None:
             return self.session is not None
-        if time.monotonic() - self._offline_since < self.reconnect_seconds:
+        if time.monotonic() - self._offline_since < self._retry_delay:
             return False
         return self._connect()
 
