@@ -51,7 +51,9 @@ URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 COPYRIGHT = re.compile(
     r"^(?:©|ⓒ|\(c\)|copyright\b|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
     r"(?P<holder>.*?)\s*(?:[,.]?\s*(?:all rights reserved|alle rechte vorbehalten|"
-    r"tous droits réservés|todos los derechos reservados|hak cipta dilindungi).*)?$",
+    r"tous droits réservés|todos los derechos reservados|todos os direitos reservados|"
+    r"tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|"
+    r"tüm hakları saklıdır|все права защищены|hak cipta dilindungi).*)?$",
     re.IGNORECASE,
 )
 SOURCE_LINE = re.compile(

@@ -21,6 +21,7 @@ __all__ = ["RecurringLines", "extract_plain_text", "split_paragraphs"]
 BLANK_LINES = re.compile(r"\n\s*\n")
 WRAP_MIN_LINES = 6
 WRAPPED_SHARE = 0.7
+CONTINUED_MIN_CHARS = 40
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -31,8 +32,31 @@ def split_paragraphs(text: str) -> list[str]:
     paragraphs: list[str] = []
     for block in blocks:
         lines = [" ".join(line.split()) for line in block.split("\n") if line.strip()]
-        paragraphs.extend(join_wrapped(lines, width) if width else lines)
+        paragraphs.extend(join_wrapped(lines, width) if width else join_continued(lines))
     return paragraphs
+
+
+def join_continued(lines: list[str]) -> list[str]:
+    """Join a line to the next when the sentence plainly runs on (next starts in lower case).
+
+    Catches hard-wrapped paragraphs in documents too short, or too mixed with
+    chrome, for their wrap width to be measured.
+    """
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs and _runs_on(paragraphs[-1], line):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _runs_on(previous: str, line: str) -> bool:
+    return (
+        len(previous) >= CONTINUED_MIN_CHARS
+        and not SENTENCE_END.search(previous)
+        and line[:1].islower()
+    )
 
 
 def wrap_width(text: str) -> int | None:
