@@ -47,6 +47,8 @@ class NewscrawlerConfig:
     languages: tuple[str, ...] | None
     language_min_confidence: float
     language_min_chars: int
+    revisit_interval: float
+    retry_after_max: float
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -64,4 +66,6 @@ class NewscrawlerConfig:
             languages=tuple(code.strip() for code in languages if code.strip()) or None,
             language_min_confidence=settings.getfloat("LANGUAGE_MIN_CONFIDENCE", 0.5),
             language_min_chars=settings.getint("LANGUAGE_MIN_CHARS", 20),
+            revisit_interval=settings.getfloat("REVISIT_INTERVAL", 6 * 3600),
+            retry_after_max=settings.getfloat("RETRY_AFTER_MAX", 120.0),
         )

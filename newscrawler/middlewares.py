@@ -109,7 +109,7 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
-        return cls(crawler, crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0))
+        return cls(crawler, NewscrawlerConfig.from_settings(crawler.settings).retry_after_max)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status not in (429, 503):
@@ -158,7 +158,7 @@ class RevisitMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitMiddleware:
-        return cls(crawler, crawler.settings.getfloat("REVISIT_INTERVAL", 6 * 3600))
+        return cls(crawler, NewscrawlerConfig.from_settings(crawler.settings).revisit_interval)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("newscrawler_article") or not self.store.available():
