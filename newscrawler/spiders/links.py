@@ -11,11 +11,12 @@ come out: a feed that points at ``file:///etc/passwd`` yields nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+
+from newscrawler.extraction.html_metadata import parse_datetime
 
 WEB_SCHEMES = ("http", "https")
 
@@ -85,23 +86,6 @@ def child_text(element: etree._Element, *names: str) -> str | None:
     return None
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) dates, as UTC."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 # -- feeds --------------------------------------------------------------------
 
 
@@ -123,7 +107,7 @@ def feed_links(root: etree._Element, base_url: str) -> list[Link]:
             Link(
                 url=url,
                 title=child_text(entry, "title"),
-                published_at=parse_date(
+                published_at=parse_datetime(
                     child_text(entry, "pubdate", "published", "date", "updated", "issued")
                 ),
                 authors=_entry_authors(entry),
@@ -195,8 +179,8 @@ def sitemap_entries(root: etree._Element, base_url: str) -> list[SitemapEntry]:
             link = Link(
                 url=url,
                 title=child_text(news, "title"),
-                published_at=parse_date(child_text(news, "publication_date")),
+                published_at=parse_datetime(child_text(news, "publication_date")),
                 language=child_text(publication, "language") if publication is not None else None,
             )
-        entries.append(SitemapEntry(link, parse_date(child_text(element, "lastmod"))))
+        entries.append(SitemapEntry(link, parse_datetime(child_text(element, "lastmod"))))
     return entries
