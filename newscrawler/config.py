@@ -49,6 +49,7 @@ class NewscrawlerConfig:
     language_min_chars: int
     revisit_interval: float
     retry_after_max: float
+    retry_backoff_base: float
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -68,4 +69,5 @@ class NewscrawlerConfig:
             language_min_chars=settings.getint("LANGUAGE_MIN_CHARS", 20),
             revisit_interval=settings.getfloat("REVISIT_INTERVAL", 6 * 3600),
             retry_after_max=settings.getfloat("RETRY_AFTER_MAX", 120.0),
+            retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE", 1.0),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from newscrawler import stats
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -95,37 +98,35 @@ class WebOnlyMiddleware:
             raise IgnoreRequest(f"non-http(s) URL {request.url}")
 
 
-class RetryAfterMiddleware:
-    """Downloader middleware: honour ``Retry-After`` on 429 and 503 answers.
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry middleware, waiting before each retry as a polite client should.
 
-    The site's download slot waits that long (at most ``RETRY_AFTER_MAX``
-    seconds) before its next request, so Scrapy's retry of the request
-    comes when the site asked for it.
+    Before a 429/5xx answer is retried, this request waits what the site asked
+    for in ``Retry-After`` or, without one, ``RETRY_BACKOFF_BASE`` seconds
+    doubled at every attempt; never longer than ``RETRY_AFTER_MAX``. Only the
+    retried request waits; the rest of the crawl goes on.
     """
 
-    def __init__(self, crawler: Crawler, maximum: float) -> None:
-        self.crawler = crawler
-        self.maximum = maximum
+    def __init__(self, settings: BaseSettings) -> None:  # RetryMiddleware's signature
+        super().__init__(settings)
+        config = NewscrawlerConfig.from_settings(settings)
+        self.maximum = config.retry_after_max
+        self.base = config.retry_backoff_base
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
-        return cls(crawler, NewscrawlerConfig.from_settings(crawler.settings).retry_after_max)
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        if response.status not in (429, 503):
-            return response
-        delay = retry_after_seconds(response.headers.get("Retry-After"))
-        if delay is None:
-            return response
-        delay = min(delay, self.maximum)
-        assert self.crawler.engine is not None
-        downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
-        if slot is not None:
-            slot.delay = max(slot.delay, delay)
-        logger.info("%s answered %d: waiting %.0f s as asked", request.url, response.status, delay)
-        return response
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        attempt = request.meta.get("retry_times", 0)
+        if (
+            response.status in self.retry_http_codes
+            and not request.meta.get("dont_retry", False)
+            and attempt < request.meta.get("max_retry_times", self.max_retry_times)
+        ):
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            delay = min(asked if asked is not None else self.base * 2**attempt, self.maximum)
+            logger.info("%s answered %d: retrying in %.1f s", request.url, response.status, delay)
+            await asyncio.sleep(delay)
+        return super().process_response(request, response)
 
 
 def retry_after_seconds(value: bytes | None) -> float | None:

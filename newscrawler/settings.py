@@ -33,7 +33,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.WebOnlyMiddleware": 50,
     "newscrawler.middlewares.RevisitMiddleware": 60,
-    "newscrawler.middlewares.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawler.middlewares.BackoffRetryMiddleware": 550,
 }
 SPIDER_MIDDLEWARES = {
     "newscrawler.middlewares.JournalReplayMiddleware": 0,
@@ -47,7 +48,8 @@ EXTENSIONS = {
 CONTACT = "https://github.com/newscrawler/newscrawler"
 USER_AGENT = f"newscrawler/0.1 (+{CONTACT})"
 REVISIT_INTERVAL = 6 * 3600  # seconds before a stored article URL is fetched again
-RETRY_AFTER_MAX = 120  # longest Retry-After (seconds) honoured on 429/503
+RETRY_AFTER_MAX = 120  # longest wait (seconds) before a retry, Retry-After included
+RETRY_BACKOFF_BASE = 1.0  # wait before the first retry without Retry-After; doubles each time
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -7,7 +7,10 @@ boilerplate) are dropped here with a specific reason, counted under
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -48,6 +51,10 @@ class ExtractPipeline:
         self.max_bytes = config.extract_max_bytes
         self.recurring = RecurringLines(min_documents=config.recurring_min_documents)
         self.journal = journal
+        # Extraction (tens of milliseconds a page) runs on its own thread so that the
+        # reactor keeps downloading meanwhile; one thread, so the cross-document
+        # RecurringLines state is only ever touched by one extraction at a time.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -56,9 +63,10 @@ class ExtractPipeline:
         return cls(crawler.stats, config, Journal.from_crawler(crawler))
 
     def close_spider(self) -> None:
+        self.executor.shutdown(wait=True)
         self.journal.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             return item
         raw = as_raw_document(item)
@@ -69,15 +77,17 @@ class ExtractPipeline:
             self.stats.inc_value(stats.dropped_key(DocumentTooLarge.reason))
             raise DropItem(f"{raw.url}: too_large: {len(raw.body)} bytes, over {self.max_bytes}")
         entry = None if raw.replayed else self.journal.append(raw)
+        extract = partial(
+            extract_document,
+            raw.body,
+            url=raw.url,
+            content_type=raw.content_type,
+            encoding=raw.encoding,
+            max_bytes=self.max_bytes,
+            recurring=self.recurring,
+        )
         try:
-            extraction = extract_document(
-                raw.body,
-                url=raw.url,
-                content_type=raw.content_type,
-                encoding=raw.encoding,
-                max_bytes=self.max_bytes,
-                recurring=self.recurring,
-            )
+            extraction = await asyncio.get_running_loop().run_in_executor(self.executor, extract)
         except ExtractionError as error:
             if entry is not None:
                 self.journal.done(entry)
