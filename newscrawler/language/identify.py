@@ -1,110 +1,210 @@
-"""Language identification of cleaned article text.
+"""Tag cleaned article text with its language, robust to chrome and quotes.
 
-Built on py3langid, whose model ships inside its PyPI package (nothing is
-downloaded at run time). The body decides: the text is scored as a whole
-(with the title as extra evidence) and paragraph by paragraph, so that a
-document mixing languages gets the language of most of its text, and the
-share of each language found is kept for users who look for mixed
-documents. Too little text, or too little confidence, gives ``und``.
+News text is rarely one clean monolingual block: extraction leaves menu lines
+in the site's language around an article in another, articles quote
+statements in a second language, and some items are a title and two lines.
+Classifying the whole string at once lets the longest noise win, so the text
+is cut into sentences, each sentence votes for its language with a weight
+that grows with its length and drops for short line fragments (menus,
+bylines, bread crumbs), and the body language is the one with the largest
+weighted share. The shares are kept so mixed documents can be found later.
+
+py3langid is the classifier (chosen by measurement, see ``bench/language.py``
+and ``docs/language.md``); Indonesian and Malay, which its model confuses on
+news text, are settled by a vocabulary check (:mod:`.malay_indonesian`).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 from py3langid.langid import MODEL_FILE
 from py3langid.langid import LanguageIdentifier as _Py3LangId
 
-UNDETERMINED = "und"
-LETTER = re.compile(r"[^\W\d_]")
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
-# py3langid labels without an ISO 639-1 code of their own, folded into their macrolanguage.
-MACROLANGUAGE = {"ary": "ar", "arz": "ar", "wuu": "zh", "yue": "zh", "uzs": "uz", "zxx": "und"}
-# Close pairs the model often confuses, and the far more common member online
-# that wins when the two are near-tied (Indonesian news outnumbers Malay).
-PREFERRED_WHEN_CLOSE = {"ms": "id"}
-CLOSE_MARGIN = 0.25
-MIN_PARAGRAPH_CHARS = 40
-MIN_SHARE = 0.05
+from newscrawler.language.codes import UNDETERMINED, labels_for, to_iso639_1
+from newscrawler.language.malay_indonesian import settle_malay_indonesian
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_MIN_CHARS = 8
+# Shares below this are noise from single misread sentences, not a language.
+MIN_REPORTED_SHARE = 0.02
+# A sentence shorter than this (in weighted letters) is not classified alone.
+MIN_SEGMENT_WEIGHT = 12
+# Weight kept by a short line with no sentence punctuation (menus, bylines).
+FRAGMENT_WEIGHT = 0.25
+FRAGMENT_MAX_WORDS = 5
+# Sentences of one line are classified together up to this weight: fewer
+# calls into the model, while a quoted sentence in its own line still counts.
+CHUNK_WEIGHT = 120
+# The body's confidence is measured on its beginning; longer adds time, not certainty.
+CONFIDENCE_SAMPLE_CHARS = 3000
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;…])\s+(?=\S)|(?<=[。！？；])|(?<=[؟۔।])\s*")
+_SENTENCE_END = tuple(".!?…。！？؟۔।\"'”»)")
+# Letters, plus the vowel signs of Indic, Thai, Hebrew and Arabic scripts.
+_LETTER_OR_MARK = re.compile(r"[^\W\d_]|[\u0591-\u05C7\u064B-\u065F\u0900-\u0DFF\u0E31-\u0E4E]")
+# Han, kana and Hangul: one character carries about as much as a short word.
+_WIDE_CHAR = re.compile(r"[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]")
+# One CJK character carries about as much evidence as a few Latin letters.
+_WIDE_CHAR_WEIGHT = 3.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LanguageResult:
+    """The language of a text: ISO 639-1 code (or ``und``), confidence, shares."""
+
     code: str
     confidence: float
     shares: dict[str, float] = field(default_factory=dict)
 
 
-def iso639_1(label: str) -> str:
-    """py3langid's label as an ISO 639-1 code, or ``und`` when there is none."""
-    label = MACROLANGUAGE.get(label, label)
-    return label if len(label) == 2 or label == UNDETERMINED else UNDETERMINED
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    weight: float
+
+
+@cache
+def _full_model() -> _Py3LangId:
+    """The py3langid model, loaded once per process (about a second)."""
+    return _Py3LangId.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def supported_languages() -> list[str]:
+    """ISO 639-1 codes the identifier can return, sorted."""
+    codes = {to_iso639_1(label) for label in _full_model().labels}
+    return sorted(code for code in codes if code and code != "zx")
+
+
+def letter_weight(text: str) -> float:
+    """Amount of linguistic evidence in ``text``: letters, CJK counted heavier."""
+    letters = len(_LETTER_OR_MARK.findall(text))
+    wide = len(_WIDE_CHAR.findall(text))
+    return letters + (_WIDE_CHAR_WEIGHT - 1.0) * wide
+
+
+def _is_fragment(sentence: str) -> bool:
+    """A short line without sentence punctuation: a menu item, byline or label."""
+    if sentence.endswith(_SENTENCE_END):
+        return False
+    return len(sentence.split()) <= FRAGMENT_MAX_WORDS and letter_weight(sentence) < 40
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Weighted pieces of ``text``: sentences of a line merged up to CHUNK_WEIGHT."""
+    segments = []
+    for line in text.splitlines():
+        segments.extend(_line_chunks(line))
+    return segments
+
+
+def _line_chunks(line: str) -> list[_Segment]:
+    chunks: list[_Segment] = []
+    pending: list[str] = []
+    pending_weight = 0.0
+    for sentence in (part.strip() for part in _SENTENCE_SPLIT.split(line)):
+        if not sentence:
+            continue
+        weight = letter_weight(sentence)
+        if _is_fragment(sentence):
+            weight *= FRAGMENT_WEIGHT
+        pending.append(sentence)
+        pending_weight += weight
+        if pending_weight >= CHUNK_WEIGHT:
+            chunks.append(_Segment(" ".join(pending), pending_weight))
+            pending, pending_weight = [], 0.0
+    if pending:
+        chunks.append(_Segment(" ".join(pending), pending_weight))
+    return chunks
 
 
 class LanguageIdentifier:
-    """Tags text with an ISO 639-1 code, a confidence in 0..1 and language shares."""
+    """Identify the body language of article text among configurable candidates.
+
+    ``languages`` restricts the candidates (ISO 639-1 codes); None means every
+    language the model knows. Texts with less than ``min_chars`` letters, or
+    whose body language scores below ``min_confidence``, are tagged ``und``.
+    """
 
     def __init__(
         self,
         languages: Sequence[str] | None = None,
-        *,
-        min_confidence: float = 0.5,
-        min_chars: int = 20,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        min_chars: int = DEFAULT_MIN_CHARS,
     ) -> None:
-        self.model = _Py3LangId.from_model_file(MODEL_FILE, norm_probs=True)
-        if languages:
-            known = set(self.model.nb_classes)
-            unknown = sorted(set(languages) - known)
-            if unknown:
-                raise ValueError(f"py3langid does not know these languages: {unknown}")
-            self.model.set_languages(list(languages))
         self.min_confidence = min_confidence
         self.min_chars = min_chars
+        self.languages = self._validated(languages)
+        self._model = copy.copy(_full_model())
+        self._model.set_languages(labels_for(set(self.languages), _full_model().labels))
+
+    @staticmethod
+    def _validated(languages: Sequence[str] | None) -> list[str]:
+        supported = supported_languages()
+        if not languages:
+            return supported
+        codes = sorted({code.strip().lower() for code in languages})
+        unknown = set(codes) - set(supported)
+        if unknown:
+            raise ValueError(f"unsupported language code(s): {', '.join(sorted(unknown))}")
+        return codes
 
     def identify(self, text: str, title: str | None = None) -> LanguageResult:
-        """The language of ``text`` (title as extra evidence); ``und`` when unsure."""
-        evidence = f"{title}\n\n{text}" if title else text
-        if len(LETTER.findall(evidence)) < self.min_chars:
-            return LanguageResult(UNDETERMINED, 0.0)
-        label, probability = self.classify(evidence)
-        shares = self.shares(text) or {iso639_1(label): 1.0}
-        code = iso639_1(label)
-        main = max(shares, key=shares.__getitem__)
-        if main != code:
-            # The whole-text score and the paragraphs disagree: most of the body wins.
-            code, probability = main, shares[main]
-        if code == UNDETERMINED or probability < self.min_confidence:
-            return LanguageResult(UNDETERMINED, round(float(probability), 4), shares)
-        return LanguageResult(code, round(float(probability), 4), shares)
+        """Language of ``text``, with ``title`` as extra evidence."""
+        segments = _segments(text)
+        if title and title.strip():
+            segments.append(_Segment(title.strip(), letter_weight(title)))
+        if sum(letter_weight(segment.text) for segment in segments) < self.min_chars:
+            return LanguageResult(UNDETERMINED, 0.0, {})
+        labelled = self._label_segments(segments)
+        shares = _shares(labelled)
+        code = max(shares, key=shares.__getitem__)
+        body = " ".join(segment.text for segment, found, _ in labelled if found == code)
+        confidence = self._confidence_of(body, code)
+        reported = {lang: share for lang, share in shares.items() if share >= MIN_REPORTED_SHARE}
+        if code == UNDETERMINED or confidence < self.min_confidence:
+            return LanguageResult(UNDETERMINED, confidence, reported)
+        return LanguageResult(code, confidence, reported)
 
-    def classify(self, text: str) -> tuple[str, float]:
-        """The model's label and probability, with close confusable pairs settled."""
-        label, probability = self.model.classify(text)
-        preferred = PREFERRED_WHEN_CLOSE.get(label)
-        if preferred is None or preferred not in self.model.nb_classes:
-            return label, probability
-        ranking = dict(self.model.rank(text)[:4])
-        if probability - ranking.get(preferred, 0.0) < CLOSE_MARGIN:
-            return preferred, probability + ranking.get(preferred, 0.0)
-        return label, probability
+    def _label_segments(self, segments: list[_Segment]) -> list[tuple[_Segment, str, float]]:
+        """Language and probability per segment; short ones are judged together."""
+        short = [s for s in segments if s.weight < MIN_SEGMENT_WEIGHT]
+        judged = [s for s in segments if s.weight >= MIN_SEGMENT_WEIGHT]
+        if short:
+            joined = " ".join(s.text for s in short)
+            judged.append(_Segment(joined, sum(s.weight for s in short)))
+        return [(segment, *self._classify(segment.text)) for segment in judged]
 
-    def shares(self, text: str) -> dict[str, float]:
-        """Share of the text (by characters) in each language, paragraph by paragraph."""
-        sizes: dict[str, int] = defaultdict(int)
-        for paragraph in PARAGRAPH_BREAK.split(text):
-            size = len(LETTER.findall(paragraph))
-            if size < MIN_PARAGRAPH_CHARS:
-                continue
-            label, _ = self.classify(paragraph)
-            sizes[iso639_1(label)] += size
-        total = sum(sizes.values())
-        if not total:
-            return {}
-        return {
-            code: round(size / total, 3)
-            for code, size in sorted(sizes.items(), key=lambda kv: -kv[1])
-            if size / total >= MIN_SHARE
-        }
+    def _classify(self, text: str) -> tuple[str, float]:
+        """ISO 639-1 code and probability for one piece of text."""
+        label, probability = self._model.classify(text)
+        code = to_iso639_1(label) or UNDETERMINED
+        if code in {"id", "ms"}:
+            return settle_malay_indonesian(text, self._model.rank(text), self.languages)
+        return code, probability
+
+    def _confidence_of(self, body: str, code: str) -> float:
+        """Probability of ``code`` on the sentences that voted for it."""
+        body = body[:CONFIDENCE_SAMPLE_CHARS]
+        found, probability = self._classify(body)
+        if found == code:
+            return probability
+        return sum(p for label, p in self._model.rank(body) if to_iso639_1(label) == code)
+
+
+def _shares(labelled: list[tuple[_Segment, str, float]]) -> dict[str, float]:
+    """Share of the text per language, weighted by length and certainty."""
+    votes: dict[str, float] = defaultdict(float)
+    for segment, code, probability in labelled:
+        votes[code] += segment.weight * probability
+    total = sum(votes.values()) or 1.0
+    ranked = sorted(votes.items(), key=lambda item: item[1], reverse=True)
+    return {code: round(vote / total, 3) for code, vote in ranked}

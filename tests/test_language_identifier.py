@@ -1,0 +1,137 @@
+"""Tests of the language identifier on seed articles, mixed text and edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscrawler.language.identify import LanguageIdentifier, LanguageResult, supported_languages
+from newscrawler.language.malay_indonesian import marker_balance
+
+FIXTURES = Path(__file__).parent / "fixtures" / "language"
+
+
+@pytest.fixture(scope="module")
+def identifier() -> LanguageIdentifier:
+    return LanguageIdentifier()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("seed_000_de.txt", "de"),
+        ("seed_001_en.txt", "en"),
+        ("seed_002_de.txt", "de"),
+        ("seed_003_en_in_id_chrome.txt", "en"),
+    ],
+)
+def test_seed_articles_are_tagged_with_their_body_language(
+    identifier: LanguageIdentifier, fixture: str, expected: str
+) -> None:
+    result = identifier.identify((FIXTURES / fixture).read_text(encoding="utf-8"))
+    assert result.code == expected
+    assert result.confidence >= 0.9
+
+
+def test_indonesian_chrome_around_english_body_is_recorded_as_minor_share(
+    identifier: LanguageIdentifier,
+) -> None:
+    text = (FIXTURES / "seed_003_en_in_id_chrome.txt").read_text(encoding="utf-8")
+    result = identifier.identify(text)
+    assert "id" in result.shares
+    assert result.shares["en"] > result.shares["id"]
+
+
+def test_short_english_body_wins_over_longer_menu_chrome(identifier: LanguageIdentifier) -> None:
+    text = "\n".join(
+        [
+            "Beranda",
+            "Berita Terkini",
+            "Cari Berita",
+            "Ekonomi dan Bisnis",
+            "Olahraga Hari Ini",
+            "Hiburan dan Gaya Hidup",
+            "Masuk atau Daftar",
+            "Baca juga berita lainnya",
+            "The central bank raised its key interest rate by half a point on Tuesday.",
+        ]
+    )
+    assert identifier.identify(text).code == "en"
+
+
+def test_german_article_quoting_english_statement_stays_german(
+    identifier: LanguageIdentifier,
+) -> None:
+    text = (
+        "Die Bundesregierung hat am Mittwoch neue Hilfen für die Landwirtschaft beschlossen. "
+        "Der Minister sagte vor Journalisten in Berlin, die Lage sei ernst.\n\n"
+        "Der amerikanische Botschafter erklärte dazu auf Englisch: "
+        '"We welcome this decision and look forward to working closely with our partners."\n\n'
+        "Die Opposition kritisierte das Paket als zu klein und forderte weitere Maßnahmen "
+        "für kleine Betriebe in den östlichen Bundesländern."
+    )
+    result = identifier.identify(text)
+    assert result.code == "de"
+    assert result.shares.get("en", 0.0) > 0.05
+    assert result.shares["de"] > 0.5
+
+
+def test_too_short_text_is_undetermined(identifier: LanguageIdentifier) -> None:
+    assert identifier.identify("Live", title="Ok") == LanguageResult("und", 0.0, {})
+
+
+def test_title_alone_can_decide_when_long_enough(identifier: LanguageIdentifier) -> None:
+    result = identifier.identify("", title="Erdbeben erschüttert die Westküste der Türkei")
+    assert result.code == "de"
+
+
+def test_low_confidence_below_threshold_is_undetermined() -> None:
+    strict = LanguageIdentifier(min_confidence=1.01)
+    result = strict.identify("Der Minister sagte am Mittwoch, die Lage sei ernst.")
+    assert result.code == "und"
+    assert result.confidence > 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("東京都は月曜日、新しい感染対策を発表し、飲食店に営業時間の短縮を要請した。", "ja"),
+        ("国务院周一宣布了一系列新的经济刺激措施，以支持中小企业发展。", "zh"),
+        ("정부는 월요일 새로운 부동산 대책을 발표하고 대출 규제를 강화했다.", "ko"),
+        ("أعلنت الحكومة يوم الاثنين عن حزمة جديدة من الإجراءات الاقتصادية لدعم الشركات.", "ar"),
+        ("सरकार ने सोमवार को छोटे व्यापारियों के लिए नई आर्थिक सहायता योजना की घोषणा की।", "hi"),
+        ("Hükümet pazartesi günü küçük işletmeler için yeni bir destek paketi açıkladı.", "tr"),
+        ("Правительство в понедельник объявило о новых мерах поддержки малого бизнеса.", "ru"),
+        ("Pemerintah mengumumkan paket bantuan baru untuk usaha kecil pada hari Senin.", "id"),
+    ],
+)
+def test_non_european_news_sentences(
+    identifier: LanguageIdentifier, text: str, expected: str
+) -> None:
+    assert identifier.identify(text).code == expected
+
+
+def test_restricted_candidates_only_return_those_languages() -> None:
+    restricted = LanguageIdentifier(languages=["de", "fr"])
+    assert restricted.identify("The minister said on Monday the talks had failed.").code in {
+        "de",
+        "fr",
+        "und",
+    }
+
+
+def test_unknown_candidate_code_is_rejected() -> None:
+    with pytest.raises(ValueError, match="xx"):
+        LanguageIdentifier(languages=["en", "xx"])
+
+
+def test_default_candidates_are_iso_639_1_codes() -> None:
+    codes = supported_languages()
+    assert {"en", "de", "zh", "ja", "ko", "ar", "hi", "id", "ms", "tr", "ru"} <= set(codes)
+    assert all(len(code) == 2 for code in codes)
+
+
+def test_malay_and_indonesian_vocabulary_pulls_in_opposite_directions() -> None:
+    assert marker_balance("Pemerintah bisa menaikkan pajak karena uang negara menipis") > 0
+    assert marker_balance("Kerajaan boleh menaikkan cukai kerana wang negara berkurangan") < 0
