@@ -76,8 +76,20 @@ class LshParameters:
         return cls(num_perm, bands, rows)
 
 
+@lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    """datasketch draws its permutations anew for every MinHash: draw them once."""
+    return MinHash(num_perm=num_perm, hashfunc=_hash32)
+
+
 def minhash(shingle_set: set[bytes], num_perm: int) -> MinHash:
-    signature = MinHash(num_perm=num_perm, hashfunc=_hash32)
+    template = _template(num_perm)
+    signature = MinHash(
+        num_perm=num_perm,
+        hashfunc=_hash32,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     if shingle_set:
         signature.update_batch(list(shingle_set))
     return signature
