@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -81,3 +82,34 @@ def run_crawl(sqlite_url: str, spool_dir: Path) -> CrawlRunner:
         return crawl(spider, *args, database_url=url, spool_dir=spool_dir, env=env)
 
     return run
+
+
+WORDS = (
+    "minister council harbour budget school river election market company report police court "
+    "weather festival hospital train bridge energy museum farmers strike tunnel airport"
+).split()
+
+
+def write_articles(folder: Path, count: int, seed: int = 3) -> Path:
+    """``count`` distinct plain-text articles of eight prose sentences each."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        sentences = [
+            " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
+        ]
+        (folder / f"story{number:04}.txt").write_text(
+            f"Report number {number}\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8"
+        )
+    return folder
+
+
+def run_at_once(command: list[str], times: int = 2) -> list[str]:
+    """Start ``command`` ``times`` times concurrently; check all succeed; return their logs."""
+    processes = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(times)
+    ]
+    logs = [process.communicate(timeout=300)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0] * times, logs
+    return logs

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import shutil
 import socket
 import subprocess
@@ -19,12 +18,7 @@ from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun
 from newscrawler.frontier import RedisFrontier
 
-from .conftest import PROJECT_ROOT, crawl_command
-
-WORDS = (
-    "government minister budget council school river election market company report police "
-    "court weather festival hospital train bridge energy harbour museum farmers strike"
-).split()
+from .conftest import crawl_command, run_at_once, write_articles
 
 
 def free_port() -> int:
@@ -63,16 +57,7 @@ def _wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 @pytest.fixture
 def articles_folder(tmp_path: Path) -> Path:
-    rng = random.Random(7)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for number in range(60):
-        sentences = [
-            " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
-        ]
-        body = "\n\n".join(sentences)
-        (folder / f"story{number:03}.txt").write_text(f"Report {number}\n\n{body}\n", "utf-8")
-    return folder
+    return write_articles(tmp_path / "docs", 60, seed=7)
 
 
 def test_addon_is_inert_without_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,12 +76,7 @@ def test_two_workers_share_the_frontier(
         "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05",
         database_url=postgres_url, spool_dir=tmp_path / "spool",
     )  # fmt: skip
-    workers = [
-        subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    logs = [worker.communicate(timeout=300)[1] for worker in workers]
-    assert [worker.returncode for worker in workers] == [0, 0], logs
+    logs = run_at_once(command)
     engine = make_engine(postgres_url)
     with Session(engine) as session:
         runs = list(session.scalars(select(CrawlRun)))

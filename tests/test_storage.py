@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import time
@@ -16,27 +15,8 @@ from sqlalchemy.orm import Session
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun, Sighting
 
-from .conftest import PROJECT_ROOT, CrawlRunner, crawl, crawl_command
+from .conftest import PROJECT_ROOT, CrawlRunner, crawl, crawl_command, run_at_once, write_articles
 from .postgres import PostgresServer
-
-WORDS = (
-    "minister council harbour budget school river election market company report police court "
-    "weather festival hospital train bridge energy museum farmers strike tunnel airport"
-).split()
-
-
-def write_articles(folder: Path, count: int, seed: int = 3) -> Path:
-    """``count`` distinct plain-text articles of eight prose sentences each."""
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(count):
-        sentences = [
-            " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
-        ]
-        (folder / f"story{number:04}.txt").write_text(
-            f"Report number {number}\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8"
-        )
-    return folder
 
 
 def counts(database_url: str) -> tuple[int, int, int]:
@@ -58,12 +38,7 @@ def test_two_crawls_at_once_leave_one_article_and_two_sightings(
         "files", "-a", f"path={folder}", "-s", "STORE_BATCH_SIZE=5",
         database_url=database_url, spool_dir=tmp_path / "spool",
     )  # fmt: skip
-    processes = [
-        subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    logs = [process.communicate(timeout=300)[1] for process in processes]
-    assert [p.returncode for p in processes] == [0, 0], logs
+    run_at_once(command)
     if database_url.startswith("sqlite"):
         # One writer at a time: what waited too long for the lock is journaled, then replayed.
         crawl("replay", database_url=database_url, spool_dir=tmp_path / "spool")
