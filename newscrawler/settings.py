@@ -21,8 +21,8 @@ DEDUP_THRESHOLD = 0.8
 DEDUP_NUM_PERM = 128
 DEDUP_SHINGLE_SIZE = 3
 LANGUAGES: list[str] = []  # candidate languages; empty = all the identifier supports
-LANGUAGE_MIN_CONFIDENCE = 0.5
-LANGUAGE_MIN_CHARS = 20
+LANGUAGE_MIN_CONFIDENCE = 0.3  # as measured in docs/language.md
+LANGUAGE_MIN_CHARS = 8  # letters; a CJK headline has about ten
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.extract.ExtractPipeline": 100,
