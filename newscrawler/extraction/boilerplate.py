@@ -49,7 +49,7 @@ SEPARATOR = re.compile(r"\s[|•·»›/>\-–—]\s|\s?[|•·»›]\s?")
 LIST_ITEM = re.compile(r"^\d{1,3}[.)]\s+\S")  # "3. Sunny Los Angeles": a numbered subheading
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 COPYRIGHT = re.compile(
-    r"^(?:©|ⓒ|\(c\)|copyright\b|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
+    r"^(?:©|ⓒ|\(c\)|copyright\b\s*(?:©|\(c\))?|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
     r"(?P<holder>.*?)\s*(?:[,.]?\s*(?:all rights reserved|alle rechte vorbehalten|"
     r"tous droits réservés|todos los derechos reservados|todos os direitos reservados|"
     r"tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|"
@@ -61,6 +61,20 @@ SOURCE_LINE = re.compile(
     r"\s*[:：]\s*(?P<holder>[^.]{2,60})$",
     re.IGNORECASE,
 )
+
+# "By Jane Doe", "Von Anna Müller | 4 Min.", "di Marco Rossi", "Penulis: Rina": a short
+# line naming the writer, not article text. Names are capitalised words (or any
+# word in scripts without case); the line must be short to count.
+BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|da|door|przez|av|af|oleh|penulis|reporter|editor|yazan|"
+    r"автор|от|بقلم|作者|記者|文|기자)\b\s*[:：]?\s*"
+    r"(?:(?:[^\W\d_][\w.'’-]*)\s*){1,4}(?:$|[|·,;/–—-])",
+    re.IGNORECASE,
+)
+BYLINE_MAX_WORDS = 10
+# Where a credit's source name stops: a list separator, a wide gap, the next
+# "Label:" or a trailing year ("© Reuters 2024", "来源：新华社　作者：王明").
+CREDIT_TAIL = re.compile(r"\s*(?:[,;|/]|\s{2,}|\u3000|\s+\S+[:：]|\s+\d{4}\b).*$")
 
 # Lines that ARE chrome when the phrase makes up the line (or starts a short line).
 CHROME_PHRASES = (
@@ -236,6 +250,12 @@ NOTICE_PATTERNS = re.compile(
     r"cookie[- ]?(?:policy|settings|consent|richtlinie|hinweis)|"
     r"newsletter|javascript|paywall|subscriber|subscription|"
     r"first (?:appeared|published) (?:in|on)|originally (?:appeared|published)|"
+    r"pubblicat\w* (?:originariamente|per la prima volta)|publicad\w* originalmente|"
+    r"publié\w* (?:initialement|à l'origine|originellement)|zuerst (?:erschienen|veröffentlicht)|"
+    r"pertama kali (?:dimuat|diterbitkan|terbit)|впервые опубликован\w*|ilk olarak|"
+    r"(?:follow|join|gabung|ikuti|simak|folg\w*|suivez|rejoignez|s[ií]gu\w*|seguici|"
+    r"подпис\w*|takip)\W+(?:\w+\W+){0,5}(?:whatsapp|telegram|google news|facebook|"
+    r"twitter|instagram|youtube|tiktok|threads|linkedin)|"
     r"all rights reserved|sign up|log in to|terms of (?:use|service)|privacy policy|"
     r"datenschutz|abonnieren|alle rechte vorbehalten|erschien zuerst|"
     r"tous droits réservés|abonnez|inscrivez|"
@@ -276,6 +296,7 @@ PROSE_MIN_WORDS = 8
 LONG_LINE_WORDS = 15
 SHORT_LINE_WORDS = 6
 TITLE_MAX_WORDS = 30
+LABEL_MAX_WORDS = 3
 
 
 class Kind(Enum):
@@ -298,7 +319,7 @@ class Line:
         return (
             self.kind in (Kind.TEXT, Kind.SHORT)
             and 2 <= self.words <= TITLE_MAX_WORDS
-            and not self.text.rstrip().endswith((".", ":", ","))
+            and not self.text.rstrip().endswith((".", ":", ",", "：", "，", "。"))
         )
 
 
@@ -339,7 +360,7 @@ def is_chrome_phrase(line_key: str, words: float) -> bool:
     """The line is a known chrome phrase, or a short line starting with one."""
     if line_key in CHROME_PHRASE_KEYS:
         return True
-    if words > SHORT_LINE_WORDS:
+    if words > SHORT_LINE_WORDS + 2:
         return False
     return any(line_key.startswith(p + " ") for p in CHROME_PHRASE_KEYS if " " in p)
 
@@ -357,8 +378,19 @@ def credit_holder(text: str) -> str | None:
     match = COPYRIGHT.match(text.strip()) or SOURCE_LINE.match(text.strip())
     if match is None:
         return None
-    holder = match.group("holder").strip(" .,:;-–—")
+    holder = CREDIT_TAIL.sub("", match.group("holder").strip()).strip(" .,:;-–—")
     return holder or None
+
+
+def is_byline(text: str, words: float) -> bool:
+    """'By Jane Doe', 'Von Anna Müller | Lesezeit: 4 Min.': the writer's name, not prose.
+
+    A short sentence that starts the same way ('By Tuesday, prices rose.')
+    ends in sentence punctuation without a separator, so it is not one.
+    """
+    if words > BYLINE_MAX_WORDS or BYLINE.match(text) is None:
+        return False
+    return not SENTENCE_END.search(text) or SEPARATOR.search(text) is not None
 
 
 def classify(text: str, stops: frozenset[str], *, layout: bool = True) -> Line:
@@ -391,7 +423,11 @@ def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -
         return True
     if is_chrome_phrase(key, words):
         return True
-    if not layout or ends or LIST_ITEM.match(text):
+    if not layout:
+        return False
+    if is_byline(text, words):
+        return True
+    if ends or LIST_ITEM.match(text):
         return False
     if words <= SHORT_LINE_WORDS and DIGIT.search(text):
         return True  # time-ago lines, dates, "12 comments"
@@ -550,10 +586,15 @@ def _recurring_flags(lines: Sequence[Line], recurring: RecurringLines | None) ->
 def _title_before(lines: Sequence[Line], start: int) -> str | None:
     """The title-shaped line closest before the body, skipping chrome in between."""
     for line in reversed(lines[:start]):
-        if line.kind is Kind.CHROME or line.notice:
+        if line.kind is Kind.CHROME or line.notice or _is_label(line):
             continue
         return line.text if line.title_shaped else None
     return None
+
+
+def _is_label(line: Line) -> bool:
+    """A one- to three-word prompt ending in a colon ('Share:', '分享到：')."""
+    return line.words <= LABEL_MAX_WORDS and line.text.rstrip().endswith((":", "："))
 
 
 def _credit(lines: Iterable[Line]) -> str | None:

@@ -1,0 +1,63 @@
+"""Single-line rules of the chrome classifier, each with the body sentence it must spare.
+
+Every rule that drops a line by its shape has a twin here: a real article
+sentence of similar shape that must stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawler.extraction.boilerplate import Kind, classify, credit_holder, is_byline, word_count
+from newscrawler.extraction.plaintext import extract_plain_text, split_paragraphs
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By Jane Doe", "Von Anna Müller | Lesezeit: 4 Min.", "Penulis: Rina Sari | Editor: Budi"],
+)
+def test_bylines_are_chrome_in_plain_text(line: str) -> None:
+    assert classify(line, frozenset()).kind is Kind.CHROME
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By Tuesday, prices rose.", "Di Jawa Barat.", "By the end of the year the plant had closed."],
+)
+def test_sentences_starting_like_a_byline_are_not_bylines(line: str) -> None:
+    assert not is_byline(line, word_count(line))
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("© Reuters 2024", "Reuters"),
+        ("Copyright © 2024 Portal Berita. All rights reserved.", "Portal Berita"),
+        ("© dpa-infocom, dpa:240612-99-123456/3", "dpa-infocom"),
+        ("来源：新华社　作者：王明", "新华社"),
+        ("© KYODO", "KYODO"),
+    ],
+)
+def test_credit_names_only_the_source(line: str, holder: str) -> None:
+    assert credit_holder(line) == holder
+
+
+def test_follow_us_prompt_is_a_notice_but_a_sentence_about_the_platform_is_not() -> None:
+    assert classify("Yuk, gabung di kanal WhatsApp kami.", frozenset()).notice
+    assert not classify(
+        "WhatsApp said on Monday that it would appeal the fine in court.", frozenset()
+    ).notice
+
+
+def test_byline_under_a_title_is_not_joined_to_it() -> None:
+    text = "Il Comune approva il piano per le piste ciclabili in centro\ndi Marco Rossi\n"
+    assert split_paragraphs(text) == [
+        "Il Comune approva il piano per le piste ciclabili in centro",
+        "di Marco Rossi",
+    ]
+
+
+def test_title_is_found_above_a_colon_label() -> None:
+    body = "Die Regierung hat am Mittwoch ein neues Paket für ältere Häuser beschlossen. " * 2
+    result = extract_plain_text(f"Neues Paket für alte Häuser\nTeilen:\n{body}\n{body}x\n")
+    assert result.title == "Neues Paket für alte Häuser"
