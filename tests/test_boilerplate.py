@@ -61,3 +61,48 @@ def test_title_is_found_above_a_colon_label() -> None:
     body = "Die Regierung hat am Mittwoch ein neues Paket für ältere Häuser beschlossen. " * 2
     result = extract_plain_text(f"Neues Paket für alte Häuser\nTeilen:\n{body}\n{body}x\n")
     assert result.title == "Neues Paket für alte Häuser"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Para seguir leyendo, suscríbete por solo 1 euro al mes.",
+        "To continue reading, subscribe now.",
+        "この記事は会員限定です。続きを読むにはログインしてください。",
+    ],
+)
+def test_paywall_prompts_are_chrome(line: str) -> None:
+    assert classify(line, frozenset()).kind is Kind.CHROME
+
+
+def test_a_sentence_about_reading_on_is_not_a_paywall_prompt() -> None:
+    line = "She said she would continue reading the report before deciding on the merger."
+    assert classify(line, frozenset()).kind is Kind.PROSE
+
+
+def test_turkish_dotted_capital_matches_its_phrase() -> None:
+    assert classify("İLGİLİ HABERLER", frozenset()).kind is Kind.CHROME
+
+
+PARAGRAPH = (
+    "Die Regierung hat am Mittwoch ein neues Paket für ältere Häuser beschlossen, "
+    "das Eigentümern in den kommenden Jahren hilft."
+)
+
+
+def test_a_credit_line_closes_the_article() -> None:
+    tail = "Bu habere henüz yorum yapılmamış ve ilk yorumu siz yapabilirsiniz."
+    result = extract_plain_text(f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\n© Agentur\n{tail}\n")
+    assert tail not in result.text
+    assert result.source_credit == "Agentur"
+
+
+def test_a_short_last_paragraph_after_a_related_label_stays() -> None:
+    last = "Ekonomistler, faiz indiriminin yılın ikinci yarısından önce beklemiyor."
+    result = extract_plain_text(f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\nİLGİLİ HABERLER\n{last}\n")
+    assert result.text.endswith(last)
+
+
+def test_title_is_preferred_over_a_nearer_desk_name_and_photo_credit() -> None:
+    text = f"Neues Paket für alte Häuser\nFoto: Agentur\nNachrichten Redaktion\n{PARAGRAPH}\n"
+    assert extract_plain_text(f"{text}{PARAGRAPH} Mehr.\n").title == "Neues Paket für alte Häuser"

@@ -157,6 +157,9 @@ CHROME_PHRASES = (
     "leer más",
     "lee también",
     "publicidad",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
     "compartir",
     "comentarios",
     "deja un comentario",
@@ -194,6 +197,10 @@ CHROME_PHRASES = (
     "yorumlar",
     "yorum yap",
     "kaynak",
+    "ilgili haberler",
+    "benzer haberler",
+    "etiketler",
+    "giriş yap",
     # Indonesian / Malay
     "baca juga",
     "baca selengkapnya",
@@ -212,6 +219,8 @@ CHROME_PHRASES = (
     "реклама",
     "поделиться",
     "комментарии",
+    "похожие новости",
+    "поиск по сайту",
     "источник",
     "читайте також",
     "поділитися",
@@ -234,6 +243,8 @@ CHROME_PHRASES = (
     "责任编辑",
     "关联记事",
     "関連記事",
+    "関連ニュース",
+    "いいね",
     "広告",
     "シェア",
     "コメント",
@@ -272,6 +283,20 @@ TEASER_PREFIX = re.compile(
     re.IGNORECASE,
 )
 
+# Paywall and "continue reading" prompts. Anchored at the start of the line so
+# that "she would continue reading the report" stays; scripts without spaces
+# use phrases that only a prompt would contain.
+PAYWALL_PROMPT = re.compile(
+    r"^(?:(?:to\s+)?(?:continue|keep)\s+reading\b|subscribe to (?:continue|read)|"
+    r"(?:para\s+)?(?:seguir|continuar)\s+(?:leyendo|lendo)\b|"
+    r"pour (?:lire la suite|continuer à lire)|"
+    r"um weiterzulesen|weiterlesen mit|per continuare a leggere|"
+    r"чтобы (?:прочитать|читать|продолжить)|devamını okumak|untuk membaca selengkapnya)|"
+    r"続きを読む|会員限定|有料会員|阅读全文|付费",
+    re.IGNORECASE,
+)
+PAYWALL_MAX_WORDS = 25
+
 ISO_TO_JUSTEXT = {
     "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
     "eu": "Basque", "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton",
@@ -297,6 +322,10 @@ LONG_LINE_WORDS = 15
 SHORT_LINE_WORDS = 6
 TITLE_MAX_WORDS = 30
 LABEL_MAX_WORDS = 3
+TITLE_MIN_WORDS = 3
+TITLE_LOOKBACK = 3
+# "Фото: РИА Новости", "Text: Jane Doe": a one-word label and a short name.
+LABELLED_CREDIT = re.compile(r"^[^\W\d_]{2,20}\s*[:：]\s*(?:\S+\s*){1,3}$")
 
 
 class Kind(Enum):
@@ -354,12 +383,18 @@ def phrase_key(text: str) -> str:
 
 
 CHROME_PHRASE_KEYS = frozenset(phrase_key(p) for p in CHROME_PHRASES)
+UNSPACED_PHRASE_KEYS = tuple(k for k in CHROME_PHRASE_KEYS if UNSPACED_CHAR.match(k))
+UNSPACED_PREFIX_MAX_WORDS = 4
 
 
 def is_chrome_phrase(line_key: str, words: float) -> bool:
     """The line is a known chrome phrase, or a short line starting with one."""
     if line_key in CHROME_PHRASE_KEYS:
         return True
+    if words <= UNSPACED_PREFIX_MAX_WORDS and any(
+        line_key.startswith(p) for p in UNSPACED_PHRASE_KEYS
+    ):
+        return True  # "シェアする", "分享到": no space marks where the phrase ends
     if words > SHORT_LINE_WORDS + 2:
         return False
     return any(line_key.startswith(p + " ") for p in CHROME_PHRASE_KEYS if " " in p)
@@ -421,6 +456,8 @@ def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -
         return True
     if TEASER_PREFIX.match(text):
         return True
+    if words <= PAYWALL_MAX_WORDS and PAYWALL_PROMPT.search(text):
+        return True
     if is_chrome_phrase(key, words):
         return True
     if not layout:
@@ -477,7 +514,7 @@ class RecurringLines:
 # between two paragraphs (an ad label, a teaser) must not cut the body in
 # two, so it costs less than a site notice or a line recurring across pages.
 NOTICE_SCORE = -3.0
-CHROME_SCORE = -1.5
+CHROME_SCORE = -1.0
 SHORT_SCORE = -1.0
 TEXT_SCORE = -0.5
 
@@ -485,6 +522,8 @@ TEXT_SCORE = -0.5
 def line_score(line: Line, recurring: bool) -> float:
     if recurring or line.notice:
         return NOTICE_SCORE
+    if line.kind is Kind.CHROME and credit_holder(line.text) is not None:
+        return NOTICE_SCORE  # a credit line closes the article: what follows is trailer
     if line.kind is Kind.CHROME:
         return CHROME_SCORE
     if line.kind is Kind.PROSE:
@@ -584,12 +623,25 @@ def _recurring_flags(lines: Sequence[Line], recurring: RecurringLines | None) ->
 
 
 def _title_before(lines: Sequence[Line], start: int) -> str | None:
-    """The title-shaped line closest before the body, skipping chrome in between."""
-    for line in reversed(lines[:start]):
-        if line.kind is Kind.CHROME or line.notice or _is_label(line):
-            continue
-        return line.text if line.title_shaped else None
-    return None
+    """The title-shaped line before the body, skipping chrome in between.
+
+    A nearer two-word line ("News Desk") or a "Photo: Agency" credit is
+    passed over for a fuller title-shaped line a little higher up; when there
+    is none, the nearest title-shaped line is the title.
+    """
+    candidates = [
+        line
+        for line in reversed(lines[:start])
+        if not (line.kind is Kind.CHROME or line.notice or _is_label(line))
+    ][:TITLE_LOOKBACK]
+    if not candidates or not candidates[0].title_shaped:
+        return None
+    for line in candidates:
+        if not line.title_shaped:
+            break
+        if line.words >= TITLE_MIN_WORDS and not LABELLED_CREDIT.match(line.text):
+            return line.text
+    return candidates[0].text
 
 
 def _is_label(line: Line) -> bool:
