@@ -106,3 +106,15 @@ def test_a_short_last_paragraph_after_a_related_label_stays() -> None:
 def test_title_is_preferred_over_a_nearer_desk_name_and_photo_credit() -> None:
     text = f"Neues Paket für alte Häuser\nFoto: Agentur\nNachrichten Redaktion\n{PARAGRAPH}\n"
     assert extract_plain_text(f"{text}{PARAGRAPH} Mehr.\n").title == "Neues Paket für alte Häuser"
+
+
+@pytest.mark.parametrize(
+    "line", ["Il y a 3 heures", "Maksimal 1 tahun yang lalu", "12.03.2024 14:05", "2小时前"]
+)
+def test_time_and_date_lines_are_chrome(line: str) -> None:
+    assert classify(line, frozenset()).kind is Kind.CHROME
+
+
+@pytest.mark.parametrize("line", ["Fed holds rates at 5.5%", "한국은행, 기준금리 연 3.5% 동결"])
+def test_short_headlines_with_a_number_are_not_chrome(line: str) -> None:
+    assert classify(line, frozenset()).kind is not Kind.CHROME

@@ -46,6 +46,19 @@ UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 SENTENCE_END = re.compile(r"[.!?。！？؟।…](?:[\"'”’»」』)\]]*)$")
 SENTENCE_INSIDE = re.compile(r"[.!?。！？؟।][\"'”’»」』)\]]*\s+\S")
 SEPARATOR = re.compile(r"\s[|•·»›/>\-–—]\s|\s?[|•·»›]\s?")
+NUMBER_GROUP = re.compile(r"\d+(?:[.,:/]\d+)*")
+COUNT_MAX_WORDS = 3
+# A number and a unit of time, in the languages news sites are commonly written in.
+TIME_AGO = re.compile(
+    r"\d+\s*(?:(?:sec\w*|min\w*|hours?|hrs?|h|days?|weeks?|months?|years?|std\.?|stunden?|"
+    r"tag\w*|wochen?|monat\w*|jahr\w*|heures?|jours?|semaines?|mois|ans?|horas?|d[ií]as?|"
+    r"semanas?|mes(?:es)?|años?|anos?|ore|giorni|settimane|mesi|anni|jam|hari|menit|detik|"
+    r"bulan|tahun|minggu|час\w*|мин\w*|дн\w*|дня|недел\w*|месяц\w*|год\w*|лет|saat|"
+    r"dakika|gün|hafta|ay|yıl|godz\w*|dni|tygodni\w*|giờ|phút|ngày|tuần|tháng|năm|uur|"
+    r"dagen|ساعات|ساعة|دقائق|دقيقة|أيام|يوم)\b\.?|"
+    r"(?:分钟|小时|天|周|个月|年|分|時間|日|週間|ヶ月|시간|분|일|주|개월|년)(?:前|ago|전))",
+    re.IGNORECASE,
+)
 LIST_ITEM = re.compile(r"^\d{1,3}[.)]\s+\S")  # "3. Sunny Los Angeles": a numbered subheading
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 COPYRIGHT = re.compile(
@@ -57,7 +70,8 @@ COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 SOURCE_LINE = re.compile(
-    r"^(?:source|quelle|sumber|fuente|fonte|źródło|kaynak|источник|bron|المصدر|来源|出典)"
+    r"^(?:source|quelle|sumber|fuente|fonte|źródło|kaynak|источник|bron|المصدر|来源|出典|"
+    r"nguồn|출처|kilde|källa|lähde|zdroj|forrás|πηγή|מקור|स्रोत)"
     r"\s*[:：]\s*(?P<holder>[^.]{2,60})$",
     re.IGNORECASE,
 )
@@ -466,9 +480,18 @@ def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -
         return True
     if ends or LIST_ITEM.match(text):
         return False
-    if words <= SHORT_LINE_WORDS and DIGIT.search(text):
+    if words <= SHORT_LINE_WORDS and DIGIT.search(text) and _is_count_or_time(text, words):
         return True  # time-ago lines, dates, "12 comments"
     return is_menu(text, words)
+
+
+def _is_count_or_time(text: str, words: float) -> bool:
+    """'vor 2 Stunden', '12.03.2024 14:05', '12 comments' — not 'Fed holds rates at 5.5%'."""
+    return (
+        words <= COUNT_MAX_WORDS
+        or len(NUMBER_GROUP.findall(text)) >= 2
+        or TIME_AGO.search(text) is not None
+    )
 
 
 def _is_prose(text: str, words: float, ends: bool, stops: frozenset[str]) -> bool:
