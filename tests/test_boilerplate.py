@@ -118,3 +118,10 @@ def test_time_and_date_lines_are_chrome(line: str) -> None:
 @pytest.mark.parametrize("line", ["Fed holds rates at 5.5%", "한국은행, 기준금리 연 3.5% 동결"])
 def test_short_headlines_with_a_number_are_not_chrome(line: str) -> None:
     assert classify(line, frozenset()).kind is not Kind.CHROME
+
+
+def test_a_bulleted_list_inside_the_article_does_not_cut_it() -> None:
+    items = "\n".join(f"- Item number {n} of the plan for buses" for n in range(4))
+    result = extract_plain_text(f"{PARAGRAPH}\nHere is what changes:\n{items}\n{PARAGRAPH} Mehr.\n")
+    assert result.text.startswith(PARAGRAPH)
+    assert "- Item number 3 of the plan for buses" in result.text

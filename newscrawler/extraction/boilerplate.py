@@ -538,6 +538,9 @@ class RecurringLines:
 # two, so it costs less than a site notice or a line recurring across pages.
 NOTICE_SCORE = -3.0
 CHROME_SCORE = -1.0
+BULLET_SCORE = 0.0
+BULLET_MIN_WORDS = 3
+BULLET = re.compile(r"^(?:[-–—•*·▪►▸◦]\s+|\d{1,2}[.)]\s+)\S")
 SHORT_SCORE = -1.0
 TEXT_SCORE = -0.5
 
@@ -551,6 +554,8 @@ def line_score(line: Line, recurring: bool) -> float:
         return CHROME_SCORE
     if line.kind is Kind.PROSE:
         return 1.0 + min(line.words, 80.0) / 20.0
+    if line.words >= BULLET_MIN_WORDS and BULLET.match(line.text):
+        return BULLET_SCORE  # a list inside the article must not cut it in two
     return SHORT_SCORE if line.kind is Kind.SHORT else TEXT_SCORE
 
 
