@@ -46,10 +46,23 @@ UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 SENTENCE_END = re.compile(r"[.!?。！？؟।…](?:[\"'”’»」』)\]]*)$")
 SENTENCE_INSIDE = re.compile(r"[.!?。！？؟।][\"'”’»」』)\]]*\s+\S")
 SEPARATOR = re.compile(r"\s[|•·»›/>\-–—]\s|\s?[|•·»›]\s?")
+NUMBER_GROUP = re.compile(r"\d+(?:[.,:/]\d+)*")
+COUNT_MAX_WORDS = 3
+# A number and a unit of time, in the languages news sites are commonly written in.
+TIME_AGO = re.compile(
+    r"\d+\s*(?:(?:sec\w*|min\w*|hours?|hrs?|h|days?|weeks?|months?|years?|std\.?|stunden?|"
+    r"tag\w*|wochen?|monat\w*|jahr\w*|heures?|jours?|semaines?|mois|ans?|horas?|d[ií]as?|"
+    r"semanas?|mes(?:es)?|años?|anos?|ore|giorni|settimane|mesi|anni|jam|hari|menit|detik|"
+    r"bulan|tahun|minggu|час\w*|мин\w*|дн\w*|дня|недел\w*|месяц\w*|год\w*|лет|saat|"
+    r"dakika|gün|hafta|ay|yıl|godz\w*|dni|tygodni\w*|giờ|phút|ngày|tuần|tháng|năm|uur|"
+    r"dagen|ساعات|ساعة|دقائق|دقيقة|أيام|يوم)\b\.?|"
+    r"(?:分钟|小时|天|周|个月|年|分|時間|日|週間|ヶ月|시간|분|일|주|개월|년)(?:前|ago|전))",
+    re.IGNORECASE,
+)
 LIST_ITEM = re.compile(r"^\d{1,3}[.)]\s+\S")  # "3. Sunny Los Angeles": a numbered subheading
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 COPYRIGHT = re.compile(
-    r"^(?:©|ⓒ|\(c\)|copyright\b|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
+    r"^(?:©|ⓒ|\(c\)|copyright\b\s*(?:©|\(c\))?|\u00a9)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[,.:]?\s*"
     r"(?P<holder>.*?)\s*(?:[,.]?\s*(?:all rights reserved|alle rechte vorbehalten|"
     r"tous droits réservés|todos los derechos reservados|todos os direitos reservados|"
     r"tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|"
@@ -57,10 +70,25 @@ COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 SOURCE_LINE = re.compile(
-    r"^(?:source|quelle|sumber|fuente|fonte|źródło|kaynak|источник|bron|المصدر|来源|出典)"
+    r"^(?:source|quelle|sumber|fuente|fonte|źródło|kaynak|источник|bron|المصدر|来源|出典|"
+    r"nguồn|출처|kilde|källa|lähde|zdroj|forrás|πηγή|מקור|स्रोत)"
     r"\s*[:：]\s*(?P<holder>[^.]{2,60})$",
     re.IGNORECASE,
 )
+
+# "By Jane Doe", "Von Anna Müller | 4 Min.", "di Marco Rossi", "Penulis: Rina": a short
+# line naming the writer, not article text. Names are capitalised words (or any
+# word in scripts without case); the line must be short to count.
+BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|da|door|przez|av|af|oleh|penulis|reporter|editor|yazan|"
+    r"автор|от|بقلم|作者|記者|文|기자)\b\s*[:：]?\s*"
+    r"(?:(?:[^\W\d_][\w.'’-]*)\s*){1,4}(?:$|[|·,;/–—-])",
+    re.IGNORECASE,
+)
+BYLINE_MAX_WORDS = 10
+# Where a credit's source name stops: a list separator, a wide gap, the next
+# "Label:" or a trailing year ("© Reuters 2024", "来源：新华社　作者：王明").
+CREDIT_TAIL = re.compile(r"\s*(?:[,;|/]|\s{2,}|\u3000|\s+\S+[:：]|\s+\d{4}\b).*$")
 
 # Lines that ARE chrome when the phrase makes up the line (or starts a short line).
 CHROME_PHRASES = (
@@ -143,6 +171,9 @@ CHROME_PHRASES = (
     "leer más",
     "lee también",
     "publicidad",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
     "compartir",
     "comentarios",
     "deja un comentario",
@@ -180,6 +211,10 @@ CHROME_PHRASES = (
     "yorumlar",
     "yorum yap",
     "kaynak",
+    "ilgili haberler",
+    "benzer haberler",
+    "etiketler",
+    "giriş yap",
     # Indonesian / Malay
     "baca juga",
     "baca selengkapnya",
@@ -198,6 +233,8 @@ CHROME_PHRASES = (
     "реклама",
     "поделиться",
     "комментарии",
+    "похожие новости",
+    "поиск по сайту",
     "источник",
     "читайте також",
     "поділитися",
@@ -220,6 +257,8 @@ CHROME_PHRASES = (
     "责任编辑",
     "关联记事",
     "関連記事",
+    "関連ニュース",
+    "いいね",
     "広告",
     "シェア",
     "コメント",
@@ -236,6 +275,12 @@ NOTICE_PATTERNS = re.compile(
     r"cookie[- ]?(?:policy|settings|consent|richtlinie|hinweis)|"
     r"newsletter|javascript|paywall|subscriber|subscription|"
     r"first (?:appeared|published) (?:in|on)|originally (?:appeared|published)|"
+    r"pubblicat\w* (?:originariamente|per la prima volta)|publicad\w* originalmente|"
+    r"publié\w* (?:initialement|à l'origine|originellement)|zuerst (?:erschienen|veröffentlicht)|"
+    r"pertama kali (?:dimuat|diterbitkan|terbit)|впервые опубликован\w*|ilk olarak|"
+    r"(?:follow|join|gabung|ikuti|simak|folg\w*|suivez|rejoignez|s[ií]gu\w*|seguici|"
+    r"подпис\w*|takip)\W+(?:\w+\W+){0,5}(?:whatsapp|telegram|google news|facebook|"
+    r"twitter|instagram|youtube|tiktok|threads|linkedin)|"
     r"all rights reserved|sign up|log in to|terms of (?:use|service)|privacy policy|"
     r"datenschutz|abonnieren|alle rechte vorbehalten|erschien zuerst|"
     r"tous droits réservés|abonnez|inscrivez|"
@@ -251,6 +296,20 @@ TEASER_PREFIX = re.compile(
     r"читайте также|اقرأ أيضا|相关阅读|関連記事)\s*[:：»›>\-–—]",
     re.IGNORECASE,
 )
+
+# Paywall and "continue reading" prompts. Anchored at the start of the line so
+# that "she would continue reading the report" stays; scripts without spaces
+# use phrases that only a prompt would contain.
+PAYWALL_PROMPT = re.compile(
+    r"^(?:(?:to\s+)?(?:continue|keep)\s+reading\b|subscribe to (?:continue|read)|"
+    r"(?:para\s+)?(?:seguir|continuar)\s+(?:leyendo|lendo)\b|"
+    r"pour (?:lire la suite|continuer à lire)|"
+    r"um weiterzulesen|weiterlesen mit|per continuare a leggere|"
+    r"чтобы (?:прочитать|читать|продолжить)|devamını okumak|untuk membaca selengkapnya)|"
+    r"続きを読む|会員限定|有料会員|阅读全文|付费",
+    re.IGNORECASE,
+)
+PAYWALL_MAX_WORDS = 25
 
 ISO_TO_JUSTEXT = {
     "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani",
@@ -276,6 +335,11 @@ PROSE_MIN_WORDS = 8
 LONG_LINE_WORDS = 15
 SHORT_LINE_WORDS = 6
 TITLE_MAX_WORDS = 30
+LABEL_MAX_WORDS = 3
+TITLE_MIN_WORDS = 3
+TITLE_LOOKBACK = 3
+# "Фото: РИА Новости", "Text: Jane Doe": a one-word label and a short name.
+LABELLED_CREDIT = re.compile(r"^[^\W\d_]{2,20}\s*[:：]\s*(?:\S+\s*){1,3}$")
 
 
 class Kind(Enum):
@@ -298,7 +362,7 @@ class Line:
         return (
             self.kind in (Kind.TEXT, Kind.SHORT)
             and 2 <= self.words <= TITLE_MAX_WORDS
-            and not self.text.rstrip().endswith((".", ":", ","))
+            and not self.text.rstrip().endswith((".", ":", ",", "：", "，", "。"))
         )
 
 
@@ -333,13 +397,19 @@ def phrase_key(text: str) -> str:
 
 
 CHROME_PHRASE_KEYS = frozenset(phrase_key(p) for p in CHROME_PHRASES)
+UNSPACED_PHRASE_KEYS = tuple(k for k in CHROME_PHRASE_KEYS if UNSPACED_CHAR.match(k))
+UNSPACED_PREFIX_MAX_WORDS = 4
 
 
 def is_chrome_phrase(line_key: str, words: float) -> bool:
     """The line is a known chrome phrase, or a short line starting with one."""
     if line_key in CHROME_PHRASE_KEYS:
         return True
-    if words > SHORT_LINE_WORDS:
+    if words <= UNSPACED_PREFIX_MAX_WORDS and any(
+        line_key.startswith(p) for p in UNSPACED_PHRASE_KEYS
+    ):
+        return True  # "シェアする", "分享到": no space marks where the phrase ends
+    if words > SHORT_LINE_WORDS + 2:
         return False
     return any(line_key.startswith(p + " ") for p in CHROME_PHRASE_KEYS if " " in p)
 
@@ -357,8 +427,19 @@ def credit_holder(text: str) -> str | None:
     match = COPYRIGHT.match(text.strip()) or SOURCE_LINE.match(text.strip())
     if match is None:
         return None
-    holder = match.group("holder").strip(" .,:;-–—")
+    holder = CREDIT_TAIL.sub("", match.group("holder").strip()).strip(" .,:;-–—")
     return holder or None
+
+
+def is_byline(text: str, words: float) -> bool:
+    """'By Jane Doe', 'Von Anna Müller | Lesezeit: 4 Min.': the writer's name, not prose.
+
+    A short sentence that starts the same way ('By Tuesday, prices rose.')
+    ends in sentence punctuation without a separator, so it is not one.
+    """
+    if words > BYLINE_MAX_WORDS or BYLINE.match(text) is None:
+        return False
+    return not SENTENCE_END.search(text) or SEPARATOR.search(text) is not None
 
 
 def classify(text: str, stops: frozenset[str], *, layout: bool = True) -> Line:
@@ -389,13 +470,28 @@ def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -
         return True
     if TEASER_PREFIX.match(text):
         return True
+    if words <= PAYWALL_MAX_WORDS and PAYWALL_PROMPT.search(text):
+        return True
     if is_chrome_phrase(key, words):
         return True
-    if not layout or ends or LIST_ITEM.match(text):
+    if not layout:
         return False
-    if words <= SHORT_LINE_WORDS and DIGIT.search(text):
+    if is_byline(text, words):
+        return True
+    if ends or LIST_ITEM.match(text):
+        return False
+    if words <= SHORT_LINE_WORDS and DIGIT.search(text) and _is_count_or_time(text, words):
         return True  # time-ago lines, dates, "12 comments"
     return is_menu(text, words)
+
+
+def _is_count_or_time(text: str, words: float) -> bool:
+    """'vor 2 Stunden', '12.03.2024 14:05', '12 comments' — not 'Fed holds rates at 5.5%'."""
+    return (
+        words <= COUNT_MAX_WORDS
+        or len(NUMBER_GROUP.findall(text)) >= 2
+        or TIME_AGO.search(text) is not None
+    )
 
 
 def _is_prose(text: str, words: float, ends: bool, stops: frozenset[str]) -> bool:
@@ -441,7 +537,10 @@ class RecurringLines:
 # between two paragraphs (an ad label, a teaser) must not cut the body in
 # two, so it costs less than a site notice or a line recurring across pages.
 NOTICE_SCORE = -3.0
-CHROME_SCORE = -1.5
+CHROME_SCORE = -1.0
+BULLET_SCORE = 0.0
+BULLET_MIN_WORDS = 3
+BULLET = re.compile(r"^(?:[-–—•*·▪►▸◦]\s+|\d{1,2}[.)]\s+)\S")
 SHORT_SCORE = -1.0
 TEXT_SCORE = -0.5
 
@@ -449,10 +548,14 @@ TEXT_SCORE = -0.5
 def line_score(line: Line, recurring: bool) -> float:
     if recurring or line.notice:
         return NOTICE_SCORE
+    if line.kind is Kind.CHROME and credit_holder(line.text) is not None:
+        return NOTICE_SCORE  # a credit line closes the article: what follows is trailer
     if line.kind is Kind.CHROME:
         return CHROME_SCORE
     if line.kind is Kind.PROSE:
         return 1.0 + min(line.words, 80.0) / 20.0
+    if line.words >= BULLET_MIN_WORDS and BULLET.match(line.text):
+        return BULLET_SCORE  # a list inside the article must not cut it in two
     return SHORT_SCORE if line.kind is Kind.SHORT else TEXT_SCORE
 
 
@@ -548,12 +651,30 @@ def _recurring_flags(lines: Sequence[Line], recurring: RecurringLines | None) ->
 
 
 def _title_before(lines: Sequence[Line], start: int) -> str | None:
-    """The title-shaped line closest before the body, skipping chrome in between."""
-    for line in reversed(lines[:start]):
-        if line.kind is Kind.CHROME or line.notice:
-            continue
-        return line.text if line.title_shaped else None
-    return None
+    """The title-shaped line before the body, skipping chrome in between.
+
+    A nearer two-word line ("News Desk") or a "Photo: Agency" credit is
+    passed over for a fuller title-shaped line a little higher up; when there
+    is none, the nearest title-shaped line is the title.
+    """
+    candidates = [
+        line
+        for line in reversed(lines[:start])
+        if not (line.kind is Kind.CHROME or line.notice or _is_label(line))
+    ][:TITLE_LOOKBACK]
+    if not candidates or not candidates[0].title_shaped:
+        return None
+    for line in candidates:
+        if not line.title_shaped:
+            break
+        if line.words >= TITLE_MIN_WORDS and not LABELLED_CREDIT.match(line.text):
+            return line.text
+    return candidates[0].text
+
+
+def _is_label(line: Line) -> bool:
+    """A one- to three-word prompt ending in a colon ('Share:', '分享到：')."""
+    return line.words <= LABEL_MAX_WORDS and line.text.rstrip().endswith((":", "："))
 
 
 def _credit(lines: Iterable[Line]) -> str | None:

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 import statistics
 
-from newscrawler.extraction.boilerplate import SENTENCE_END, RecurringLines, clean_lines
+from newscrawler.extraction.boilerplate import (
+    SENTENCE_END,
+    RecurringLines,
+    clean_lines,
+    is_byline,
+    word_count,
+)
 from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
 
@@ -56,6 +62,7 @@ def _runs_on(previous: str, line: str) -> bool:
         len(previous) >= CONTINUED_MIN_CHARS
         and not SENTENCE_END.search(previous)
         and line[:1].islower()
+        and not is_byline(line, word_count(line))  # "di Marco Rossi" under a title
     )
 
 

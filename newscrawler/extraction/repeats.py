@@ -17,7 +17,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def paragraph_key(paragraph: str) -> str:
     """The form two paragraphs share when they say the same thing."""
-    folded = unicodedata.normalize("NFKC", paragraph).casefold()
+    # casefold() turns Turkish "İ" into "i" + a combining dot; drop the dot.
+    folded = unicodedata.normalize("NFKC", paragraph).casefold().replace("\u0307", "")
     return _NON_WORD.sub(" ", folded).strip()
 
 
