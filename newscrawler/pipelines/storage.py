@@ -12,6 +12,8 @@ documents simply stay journaled, to be replayed by the next crawl.
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -109,13 +111,13 @@ class StoragePipeline:
         return item
 
     def flush(self) -> None:
-        """Commit the open transaction; on a conflict, write the batch again once."""
+        """Commit the open transaction; on a conflict (deadlock, unique key), write it again."""
         if not self.batch:
             return
         try:
             self.store.commit()
         except DBAPIError as error:
-            if not _is_conflict(error) or not self.rewrite_batch():
+            if not _is_conflict(error) or not self.rewrite_batch_until_committed():
                 self.lose_transaction(error)
                 return
         for pending in self.batch:
@@ -123,6 +125,14 @@ class StoragePipeline:
                 self.stats.inc_value(key)
         self.journal.committed()
         self.batch.clear()
+
+    def rewrite_batch_until_committed(self) -> bool:
+        """Retry the batch a few times, after a short random pause (writers clashing)."""
+        for attempt in range(CONFLICT_ATTEMPTS):
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))
+            if self.rewrite_batch():
+                return True
+        return False
 
     def rewrite_batch(self) -> bool:
         """After a failed commit: decide and write every article again, then commit."""
