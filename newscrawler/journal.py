@@ -141,9 +141,6 @@ class Journal:
         """Close the current segment; delete it if nothing in it needs replay."""
         self._rotate()
 
-    def pending(self) -> int:
-        return sum(len(ids) for ids in self._open_ids.values())
-
     def _current_handle(self) -> IO[str]:
         if self._handle is None:
             self.folder.mkdir(parents=True, exist_ok=True)

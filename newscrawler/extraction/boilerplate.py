@@ -35,9 +35,10 @@ from enum import Enum
 from functools import lru_cache
 
 import justext
-import py3langid
 
 from newscrawler.extraction.repeats import paragraph_key
+from newscrawler.language.codes import to_iso639_1
+from newscrawler.language.identify import shared_model
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 LETTER = re.compile(r"[^\W\d_]")
@@ -375,8 +376,9 @@ def stop_words(language: str) -> frozenset[str]:
 
 
 def document_language(text: str) -> str:
-    code, _score = py3langid.classify(text[:5000])
-    return code
+    """The main language of ``text``, for its stop-word list (the Language stage's model)."""
+    label, _probability = shared_model().classify(text[:5000])
+    return to_iso639_1(label) or label
 
 
 def word_count(text: str) -> float:

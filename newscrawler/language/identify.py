@@ -73,14 +73,14 @@ class _Segment:
 
 
 @cache
-def _full_model() -> _Py3LangId:
+def shared_model() -> _Py3LangId:
     """The py3langid model, loaded once per process (about a second)."""
     return _Py3LangId.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def supported_languages() -> list[str]:
     """ISO 639-1 codes the identifier can return, sorted."""
-    codes = {to_iso639_1(label) for label in _full_model().labels}
+    codes = {to_iso639_1(label) for label in shared_model().labels}
     return sorted(code for code in codes if code and code != "zx")
 
 
@@ -143,8 +143,8 @@ class LanguageIdentifier:
         self.min_confidence = min_confidence
         self.min_chars = min_chars
         self.languages = self._validated(languages)
-        self._model = copy.copy(_full_model())
-        self._model.set_languages(labels_for(set(self.languages), _full_model().labels))
+        self._model = copy.copy(shared_model())
+        self._model.set_languages(labels_for(set(self.languages), shared_model().labels))
 
     @staticmethod
     def _validated(languages: Sequence[str] | None) -> list[str]:
