@@ -20,7 +20,7 @@ from pathlib import Path
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Decision, Outcome
 from newscrawler.items import Article, RawDocument
-from newscrawler.pipelines.storage import new_row
+from pipelines.storage import new_row
 from tests.postgres import postgres_bindir, running_postgres
 
 BANDS = list(range(14))

@@ -1,8 +1,11 @@
 """Every newscrawler setting, read in one place.
 
-Components call :meth:`NewscrawlerConfig.from_settings` in their
-``from_crawler`` instead of reading raw settings themselves, so that names,
-types and defaults live here and nowhere else.
+The defaults live in :mod:`newscrawler.settings` and nowhere else; this
+module gives them names and types. One :class:`NewscrawlerConfig` is built per
+crawler, by :class:`newscrawler.extensions.Services`, and components take it
+from there instead of reading raw settings themselves. The two values that
+depend on where the crawl runs (the database and the journal folder) are
+resolved here, when the crawler starts, never at import.
 """
 
 from __future__ import annotations
@@ -56,18 +59,18 @@ class NewscrawlerConfig:
         languages = settings.getlist("LANGUAGES")
         return cls(
             database_url=settings.get("DATABASE_URL") or default_database_url(),
-            store_batch_size=settings.getint("STORE_BATCH_SIZE", 100),
-            store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS", 30.0),
+            store_batch_size=settings.getint("STORE_BATCH_SIZE"),
+            store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS"),
             spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
-            extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES", 20 * 1024 * 1024),
-            recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS", 3),
-            dedup_threshold=settings.getfloat("DEDUP_THRESHOLD", 0.8),
-            dedup_num_perm=settings.getint("DEDUP_NUM_PERM", 128),
-            dedup_shingle_size=settings.getint("DEDUP_SHINGLE_SIZE", 3),
+            extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
+            recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
+            dedup_threshold=settings.getfloat("DEDUP_THRESHOLD"),
+            dedup_num_perm=settings.getint("DEDUP_NUM_PERM"),
+            dedup_shingle_size=settings.getint("DEDUP_SHINGLE_SIZE"),
             languages=tuple(code.strip() for code in languages if code.strip()) or None,
-            language_min_confidence=settings.getfloat("LANGUAGE_MIN_CONFIDENCE", 0.3),
-            language_min_chars=settings.getint("LANGUAGE_MIN_CHARS", 8),
-            revisit_interval=settings.getfloat("REVISIT_INTERVAL", 6 * 3600),
-            retry_after_max=settings.getfloat("RETRY_AFTER_MAX", 120.0),
-            retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE", 1.0),
+            language_min_confidence=settings.getfloat("LANGUAGE_MIN_CONFIDENCE"),
+            language_min_chars=settings.getint("LANGUAGE_MIN_CHARS"),
+            revisit_interval=settings.getfloat("REVISIT_INTERVAL"),
+            retry_after_max=settings.getfloat("RETRY_AFTER_MAX"),
+            retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE"),
         )

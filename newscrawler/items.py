@@ -13,6 +13,8 @@ from typing import Any
 
 from newscrawler.extraction.result import Extraction
 
+NOT_MODIFIED = 304  # the HTTP status of a conditional revisit whose page has not changed
+
 
 @dataclass(slots=True, repr=False)
 class RawDocument:

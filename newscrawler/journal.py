@@ -24,20 +24,14 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import IO, Any
 
-from newscrawler.config import NewscrawlerConfig
 from newscrawler.items import RawDocument
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 SEGMENT_SUFFIX = ".jsonl"
 CLAIMED_MARK = ".replaying-"
-_JOURNALS: WeakKeyDictionary[Crawler, Journal] = WeakKeyDictionary()
 
 
 def encode(raw: RawDocument) -> str:
@@ -90,14 +84,6 @@ class Journal:
         self._open_ids: dict[Path, set[int]] = {}
         self._committing: list[int] = []
         self._segment_of: dict[int, Path] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Journal:
-        journal = _JOURNALS.get(crawler)
-        if journal is None:
-            config = NewscrawlerConfig.from_settings(crawler.settings)
-            journal = _JOURNALS[crawler] = cls(Path(config.spool_dir))
-        return journal
 
     # -- writing ------------------------------------------------------------
 

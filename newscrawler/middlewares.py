@@ -16,9 +16,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from newscrawler import stats
-from newscrawler.config import NewscrawlerConfig
-from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.urls import url_key
+from newscrawler.extensions import services
 from newscrawler.journal import claim_leftovers, read_segment
 
 if TYPE_CHECKING:
@@ -26,6 +25,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
+
+    from newscrawler.db.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,7 @@ class JournalReplayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JournalReplayMiddleware:
-        config = NewscrawlerConfig.from_settings(crawler.settings)
-        middleware = cls(crawler, Path(config.spool_dir))
+        middleware = cls(crawler, Path(services(crawler).config.spool_dir))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -107,11 +107,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
     retried request waits; the rest of the crawl goes on.
     """
 
-    def __init__(self, settings: BaseSettings) -> None:  # RetryMiddleware's signature
+    def __init__(self, settings: BaseSettings, maximum: float, base: float) -> None:
         super().__init__(settings)
-        config = NewscrawlerConfig.from_settings(settings)
-        self.maximum = config.retry_after_max
-        self.base = config.retry_backoff_base
+        self.maximum = maximum
+        self.base = base
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        config = services(crawler).config
+        middleware = cls(crawler.settings, config.retry_after_max, config.retry_backoff_base)
+        middleware.crawler = crawler
+        return middleware
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response
@@ -152,14 +158,15 @@ class RevisitMiddleware:
     sighting of the stored article, not a new one.
     """
 
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: Crawler, store: ArticleStore, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.store = ArticleStore.from_crawler(crawler)
+        self.store = store
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RevisitMiddleware:
-        return cls(crawler, NewscrawlerConfig.from_settings(crawler.settings).revisit_interval)
+        shared = services(crawler)
+        return cls(crawler, shared.store, shared.config.revisit_interval)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("newscrawler_article") or not self.store.available():

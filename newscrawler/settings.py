@@ -4,14 +4,14 @@ Defaults a site owner would accept for web crawls, and newscrawler's own
 settings (documented in README.md; read by :mod:`newscrawler.config`).
 """
 
-from newscrawler.config import default_database_url
-
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
 
 # -- newscrawler -------------------------------------------------------------
-DATABASE_URL = default_database_url()  # env override: NEWSCRAWLER_DATABASE_URL
+# Empty: $NEWSCRAWLER_DATABASE_URL, else sqlite:///var/news.sqlite3 under the project root
+# (resolved when a crawler starts, by newscrawler.config, never at import).
+DATABASE_URL = ""
 STORE_BATCH_SIZE = 100
 STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2 s, 4 s… up to this
 SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
@@ -25,10 +25,10 @@ LANGUAGE_MIN_CONFIDENCE = 0.3  # as measured in docs/language.md
 LANGUAGE_MIN_CHARS = 8  # letters; a CJK headline has about ten
 
 ITEM_PIPELINES = {
-    "newscrawler.pipelines.extract.ExtractPipeline": 100,
-    "newscrawler.pipelines.dedup.DedupPipeline": 200,
-    "newscrawler.pipelines.language.LanguagePipeline": 300,
-    "newscrawler.pipelines.storage.StoragePipeline": 400,
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.language.LanguagePipeline": 300,
+    "pipelines.storage.StoragePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.WebOnlyMiddleware": 50,
@@ -40,7 +40,7 @@ SPIDER_MIDDLEWARES = {
     "newscrawler.middlewares.JournalReplayMiddleware": 0,
 }
 EXTENSIONS = {
-    "newscrawler.extensions.CrawlRunRecorder": 0,
+    "newscrawler.extensions.Services": 0,
 }
 
 # -- web crawls: politeness and scheduled runs ---------------------------------

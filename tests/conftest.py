@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy.crawler import Crawler
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine
 
 from newscrawler.db.engine import make_engine
@@ -113,3 +116,12 @@ def run_at_once(command: list[str], times: int = 2) -> list[str]:
     logs = [process.communicate(timeout=300)[1] for process in processes]
     assert [process.returncode for process in processes] == [0] * times, logs
     return logs
+
+
+def project_crawler(**overrides: object) -> Crawler:
+    """An unstarted crawler with the project's settings (and its extensions) plus ``overrides``."""
+    settings = get_project_settings().copy_to_dict()
+    for reactor_setting in ("TWISTED_REACTOR", "ASYNCIO_EVENT_LOOP"):  # get_crawler's own
+        settings.pop(reactor_setting, None)
+    settings["TWISTED_REACTOR_ENABLED"] = False  # never started: no reactor needed
+    return get_crawler(settings_dict={**settings, **overrides})

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from newscrawler import stats
 from newscrawler.items import Article, RawDocument
 from newscrawler.language.identify import LanguageIdentifier
-from newscrawler.pipelines.language import LanguagePipeline, declared_code
+from pipelines.language import LanguagePipeline, declared_code
+from tests.conftest import project_crawler
 
 GERMAN = (
     "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien "
@@ -86,7 +86,7 @@ def test_declared_code(declared: str, code: str | None) -> None:
 
 
 def test_pipeline_tags_and_counts_declared_disagreement() -> None:
-    crawler = get_crawler(settings_dict={"LANGUAGES": []})
+    crawler = project_crawler(LANGUAGES=[], DATABASE_URL="sqlite://")
     crawler.stats.open_spider()
     pipeline = LanguagePipeline.from_crawler(crawler)
     raw = RawDocument(

@@ -120,6 +120,7 @@ class Article(Base):
     description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str] | None]
     source_credit: Mapped[str | None] = mapped_column(String(300))
+    image_url: Mapped[str | None] = mapped_column(Text)
     extractor: Mapped[str | None] = mapped_column(String(50))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)

@@ -3,7 +3,7 @@
 Dedup reads (does this URL, this text, a near copy already exist?) and Store
 writes through the same :class:`ArticleStore`, so an article written earlier
 in the same batch is visible to the next lookup before the batch commits.
-One store exists per crawler (:meth:`ArticleStore.from_crawler`).
+One store exists per crawler, owned by :class:`newscrawler.extensions.Services`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 
-from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
 from newscrawler.db.models import (
     Article,
@@ -39,7 +37,6 @@ from newscrawler.db.schema import ensure_schema
 from newscrawler.journal import process_alive
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
@@ -48,7 +45,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 1.0
-_STORES: WeakKeyDictionary[Crawler, ArticleStore] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +69,6 @@ class ArticleStore:
         self._offline_since: float | None = None
         self._retry_delay = min(FIRST_RETRY_SECONDS, reconnect_seconds)
         self._sighted: set[str] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ArticleStore:
-        """The one store of ``crawler``, shared by every stage that needs the database."""
-        store = _STORES.get(crawler)
-        if store is None:
-            config = NewscrawlerConfig.from_settings(crawler.settings)
-            store = cls(config.database_url, config.store_reconnect_seconds)
-            _STORES[crawler] = store
-        return store
 
     # -- life cycle -----------------------------------------------------
 

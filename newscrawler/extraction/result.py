@@ -24,4 +24,5 @@ class Extraction:
     tags: list[str] = field(default_factory=list)
     declared_language: str | None = None
     source_credit: str | None = None
+    image_url: str | None = None  # the lead image the page declares (og:image, JSON-LD image)
     extractor: str = ""

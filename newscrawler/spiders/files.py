@@ -20,7 +20,8 @@ import scrapy
 from scrapy.utils.gz import gunzip
 
 from newscrawler import stats
-from newscrawler.config import NewscrawlerConfig, project_root
+from newscrawler.config import project_root
+from newscrawler.extensions import services
 from newscrawler.items import RawDocument
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class FilesSpider(scrapy.Spider):
 
     @property
     def max_bytes(self) -> int:
-        return NewscrawlerConfig.from_settings(self.settings).extract_max_bytes
+        return services(self.crawler).config.extract_max_bytes
 
     def count_drop(self, reason: str, message: str, *args: Any) -> None:
         self.logger.warning(message, *args)

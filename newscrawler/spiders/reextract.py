@@ -18,9 +18,9 @@ from typing import Any
 import scrapy
 from sqlalchemy import select
 
-from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.engine import make_engine, make_sessionmaker
 from newscrawler.db.models import Article, RawDocument
+from newscrawler.extensions import services
 from newscrawler.items import RawDocument as RawDocumentItem
 
 BATCH = 200
@@ -51,7 +51,7 @@ class ReextractSpider(scrapy.Spider):
 
     def stored_documents(self) -> Iterator[RawDocumentItem]:
         """The raw document behind each selected article, oldest article first."""
-        engine = make_engine(NewscrawlerConfig.from_settings(self.settings).database_url)
+        engine = make_engine(services(self.crawler).config.database_url)
         query = (
             select(RawDocument)
             .join(Article, Article.raw_document_id == RawDocument.id)

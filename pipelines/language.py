@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 
 from newscrawler import stats
-from newscrawler.config import NewscrawlerConfig
+from newscrawler.extensions import services
 from newscrawler.language.identify import UNDETERMINED, LanguageIdentifier
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class LanguagePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
-        config = NewscrawlerConfig.from_settings(crawler.settings)
+        config = services(crawler).config
         identifier = LanguageIdentifier(
             config.languages,
             min_confidence=config.language_min_confidence,

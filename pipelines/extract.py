@@ -17,21 +17,20 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawler import stats
-from newscrawler.config import NewscrawlerConfig
+from newscrawler.extensions import services
 from newscrawler.extraction.boilerplate import RecurringLines
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import DocumentTooLarge, ExtractionError
-from newscrawler.items import Article, RawDocument
-from newscrawler.journal import Journal
+from newscrawler.items import NOT_MODIFIED, Article, RawDocument
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
+    from newscrawler.config import NewscrawlerConfig
     from newscrawler.extraction.result import Extraction
+    from newscrawler.journal import Journal
 
-
-NOT_MODIFIED = 304
 # Extraction fields a feed or sitemap entry can fill (field: hint name).
 HINTED_FIELDS = {
     "title": "title",
@@ -59,12 +58,11 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         assert crawler.stats is not None
-        config = NewscrawlerConfig.from_settings(crawler.settings)
-        return cls(crawler.stats, config, Journal.from_crawler(crawler))
+        shared = services(crawler)
+        return cls(crawler.stats, shared.config, shared.journal)
 
     def close_spider(self) -> None:
         self.executor.shutdown(wait=True)
-        self.journal.close()
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):

@@ -13,30 +13,27 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DBAPIError
 
-from newscrawler.config import NewscrawlerConfig
-from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
+from newscrawler.dedup.decide import Decision, Outcome
 from newscrawler.dedup.urls import article_url_key, url_key
-from newscrawler.pipelines.extract import NOT_MODIFIED
+from newscrawler.extensions import services
+from newscrawler.items import NOT_MODIFIED
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from newscrawler.db.store import ArticleStore
+    from newscrawler.dedup.decide import Deduplicator
+
 
 class DedupPipeline:
-    def __init__(self, crawler: Crawler, store: ArticleStore, config: NewscrawlerConfig) -> None:
-        self.crawler = crawler
+    def __init__(self, store: ArticleStore, deduplicator: Deduplicator) -> None:
         self.store = store
-        self.deduplicator = Deduplicator.from_config(store, config)
+        self.deduplicator = deduplicator
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
-        config = NewscrawlerConfig.from_settings(crawler.settings)
-        return cls(crawler, ArticleStore.from_crawler(crawler), config)
-
-    def open_spider(self) -> None:
-        assert self.crawler.spider is not None
-        self.store.open(self.crawler.spider.name)
+        shared = services(crawler)
+        return cls(shared.store, shared.deduplicator)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)

@@ -20,18 +20,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from newscrawler import stats
-from newscrawler.config import NewscrawlerConfig
 from newscrawler.db import models
-from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
+from newscrawler.dedup.decide import Decision, Outcome
 from newscrawler.dedup.urls import url_key
-from newscrawler.journal import Journal
+from newscrawler.extensions import services
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
+    from newscrawler.db.store import ArticleStore
+    from newscrawler.dedup.decide import Deduplicator
     from newscrawler.items import Article
+    from newscrawler.journal import Journal
 
 CONFLICT_ATTEMPTS = 3
 
@@ -75,19 +76,14 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        config = NewscrawlerConfig.from_settings(crawler.settings)
-        store = ArticleStore.from_crawler(crawler)
+        shared = services(crawler)
         return cls(
             crawler,
-            store,
-            Journal.from_crawler(crawler),
-            Deduplicator.from_config(store, config),
-            config.store_batch_size,
+            shared.store,
+            shared.journal,
+            shared.deduplicator,
+            shared.config.store_batch_size,
         )
-
-    def open_spider(self) -> None:
-        assert self.crawler.spider is not None
-        self.store.open(self.crawler.spider.name)
 
     def close_spider(self) -> None:
         self.flush()
@@ -256,4 +252,5 @@ def fill_metadata(row: models.Article, article: Article) -> None:
     row.description = article.description
     row.tags = article.tags or None
     row.source_credit = article.source_credit
+    row.image_url = article.image_url
     row.extractor = article.extractor
