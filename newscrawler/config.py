@@ -53,6 +53,10 @@ class NewscrawlerConfig:
     revisit_interval: float
     retry_after_max: float
     retry_backoff_base: float
+    story_window_hours: float
+    story_min_shared: float
+    story_min_overlap: float
+    story_min_keys: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -73,4 +77,8 @@ class NewscrawlerConfig:
             revisit_interval=settings.getfloat("REVISIT_INTERVAL"),
             retry_after_max=settings.getfloat("RETRY_AFTER_MAX"),
             retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE"),
+            story_window_hours=settings.getfloat("STORY_WINDOW_HOURS"),
+            story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
+            story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
+            story_min_keys=settings.getint("STORY_MIN_KEYS"),
         )

@@ -53,6 +53,8 @@ class Article(Extraction):
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    # Story stage
+    story_id: int | None = None
 
     def __repr__(self) -> str:
         title = (self.title or "")[:60]

@@ -23,11 +23,17 @@ DEDUP_SHINGLE_SIZE = 3
 LANGUAGES: list[str] = []  # candidate languages; empty = all the identifier supports
 LANGUAGE_MIN_CONFIDENCE = 0.3  # as measured in docs/language.md
 LANGUAGE_MIN_CHARS = 8  # letters; a CJK headline has about ten
+# Stories (newscrawler.story; thresholds measured with python -m bench.stories)
+STORY_WINDOW_HOURS = 72.0  # articles further apart in time never share a story
+STORY_MIN_SHARED = 4.0  # summed weight of the keys two articles must share
+STORY_MIN_OVERLAP = 0.3  # ... as a share of the sparser article's signals
+STORY_MIN_KEYS = 3  # ... and how many keys at least
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     "pipelines.language.LanguagePipeline": 300,
+    "pipelines.story.StoryPipeline": 350,
     "pipelines.storage.StoragePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {

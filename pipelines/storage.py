@@ -236,6 +236,7 @@ def fill_row(
     row.content_hash = decision.content_hash
     row.duplicate_of = decision.duplicate_of
     row.similarity = decision.similarity
+    row.story_id = article.story_id or row.story_id
     row.raw_document = raw_row
     if not article.raw.replayed:
         row.last_seen_at = article.raw.fetched_at
