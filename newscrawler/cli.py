@@ -153,6 +153,34 @@ def _print_counts(session: Any, out: TextIO, heading: str, column: Any, limit: i
         print(f"  {value or '(unknown)':<40} {total:>8} {unique:>8}", file=out)
 
 
+def cmd_stories(args: argparse.Namespace, out: TextIO) -> int:
+    """Recent stories with their article counts and languages; or ``--rebuild`` them."""
+    from newscrawler.config import NewscrawlerConfig
+    from newscrawler.db import stories
+    from newscrawler.story.match import MatchRule
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
+    since = parse_since(args.since)
+    engine = make_engine(args.database_url, writer=args.rebuild)
+    ensure_schema(engine)
+    with make_sessionmaker(engine)() as session:
+        if args.rebuild:
+            rule = MatchRule.from_config(NewscrawlerConfig.from_settings(get_project_settings()))
+            count = stories.rebuild(session, rule, since)
+            print(f"rebuilt the stories of {count} articles", file=out)
+            return 0
+        found = stories.recent_stories(session, since, args.language, args.limit)
+        print(
+            f"{'story':>6}  {'last seen (UTC)':<16}  {'articles':>8}  {'languages':<14} title",
+            file=out,
+        )
+        for story in found:
+            title = (story.title or "(no title)")[: args.width]
+            print(f"{story.id:>6}  {story.last_seen_at:%Y-%m-%d %H:%M}  {story.article_count:>8}  "
+                  f"{','.join(story.languages):<14} {title}", file=out)  # fmt: skip
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newscrawler", description=__doc__)
     parser.add_argument(
@@ -192,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--runs", type=int, default=20, help="how many recent runs")
     stats.add_argument("--sites", type=int, default=30, help="how many sites")
     stats.set_defaults(handler=cmd_stats)
+
+    story = commands.add_parser("stories", help="recent stories (events) across languages")
+    story.add_argument("--since", help="only stories seen at or after this ISO time")
+    story.add_argument("--language", help="only stories with an article in this language")
+    story.add_argument("--limit", type=int, default=50)
+    story.add_argument("--width", type=int, default=60, help="title characters to print")
+    story.add_argument("--rebuild", action="store_true", help="recompute every story id")
+    story.set_defaults(handler=cmd_stories)
 
     commands.add_parser(
         "replay-spool", help="store documents left in the journal by crashed or offline crawls"

@@ -11,7 +11,6 @@ keep theirs. Outcomes are counted under ``newscrawler/stories/<how>``.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -29,20 +28,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-    from newscrawler.config import NewscrawlerConfig
     from newscrawler.db.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 STORIES = f"{stats.PREFIX}/stories"
-
-
-def match_rule(config: NewscrawlerConfig) -> MatchRule:
-    return MatchRule(
-        min_shared=config.story_min_shared,
-        min_overlap=config.story_min_overlap,
-        min_keys=config.story_min_keys,
-        window=timedelta(hours=config.story_window_hours),
-    )
 
 
 class StoryPipeline:
@@ -58,7 +47,7 @@ class StoryPipeline:
     def from_crawler(cls, crawler: Crawler) -> StoryPipeline:
         shared = services(crawler)
         assert crawler.stats is not None
-        return cls(crawler.stats, shared.store, match_rule(shared.config))
+        return cls(crawler.stats, shared.store, MatchRule.from_config(shared.config))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, delete, insert, select, union_all, update
 
-from newscrawler.db.models import Article, Story, StoryKey, StorySignal
-from newscrawler.story.cluster import Candidate, StoryEntry
-from newscrawler.story.signals import Signals
+from newscrawler.db.models import Article, Story, StoryKey, StorySignal, UTCDateTime
+from newscrawler.story.cluster import Candidate, StoryAssigner, StoryEntry
+from newscrawler.story.signals import SignalExtractor, Signals
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -44,6 +44,7 @@ class SqlStoryIndex:
         self._session = session
         self.postings = postings
         self.max_candidates = candidates
+        self._queries: dict[int, CompoundSelect[str, int]] = {}
 
     @property
     def db(self) -> Session:
@@ -53,19 +54,12 @@ class SqlStoryIndex:
         keys = entry.signals.search_keys()
         if not keys:
             return []
-        start, end = entry.seen_at - rule.window, entry.seen_at + rule.window
-        per_key = [
-            select(StoryKey.key, StoryKey.signal_id)
-            .where(StoryKey.key == key, StoryKey.seen_at >= start, StoryKey.seen_at <= end)
-            .order_by(StoryKey.seen_at.desc())
-            .limit(self.postings)
-            .subquery()
-            for key in keys
-        ]
-        postings = union_all(*(select(sub.c.key, sub.c.signal_id) for sub in per_key))
+        parameters: dict[str, object] = {f"key{n}": key for n, key in enumerate(keys)}
+        parameters.update(start=entry.seen_at - rule.window, end=entry.seen_at + rule.window)
+        postings = self.db.execute(self._postings_query(len(keys)), parameters)
         weights = entry.signals.keys
         hits: dict[int, float] = {}
-        for key, signal_id in self.db.execute(postings):
+        for key, signal_id in postings:
             hits[signal_id] = hits.get(signal_id, 0.0) + weights[key]
         best = sorted(hits, key=lambda signal_id: -hits[signal_id])[: self.max_candidates]
         if not best:
@@ -76,6 +70,30 @@ class SqlStoryIndex:
             )
         )
         return [Candidate(row.story_id, row.seen_at, Signals(dict(row.keys))) for row in rows]
+
+    def _postings_query(self, count: int) -> CompoundSelect[str, int]:
+        """Up to ``postings`` most recent postings in the window for each of ``count`` keys.
+
+        Built once per key count with bound parameters: building the statement
+        costs more than running it.
+        """
+        query = self._queries.get(count)
+        if query is None:
+            start, end = (
+                bindparam("start", type_=UTCDateTime()),
+                bindparam("end", type_=UTCDateTime()),
+            )
+            per_key = [
+                select(StoryKey.key, StoryKey.signal_id)
+                .where(StoryKey.key == bindparam(f"key{n}"), StoryKey.seen_at.between(start, end))
+                .order_by(StoryKey.seen_at.desc())
+                .limit(self.postings)
+                .subquery()
+                for n in range(count)
+            ]
+            query = union_all(*(select(sub.c.key, sub.c.signal_id) for sub in per_key))
+            self._queries[count] = query
+        return query
 
     def story_of_article(self, article_id: int) -> int | None:
         return self.db.scalar(select(Article.story_id).where(Article.id == article_id))
@@ -163,3 +181,62 @@ def story_time(published_at: datetime | None, first_seen_at: datetime) -> dateti
     if published_at is not None and published_at <= first_seen_at + FUTURE_SLACK:
         return published_at
     return first_seen_at
+
+
+# -- the operator's commands -------------------------------------------------------
+
+REBUILD_CHUNK = 500
+
+
+def recent_stories(
+    session: Session, since: datetime | None, language: str | None, limit: int
+) -> list[Story]:
+    """Stories seen lately (newest first), optionally only those with an article in ``language``."""
+    query = select(Story).order_by(Story.last_seen_at.desc(), Story.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Story.last_seen_at >= since)
+    if language:
+        in_language = select(Article.story_id).where(Article.language == language)
+        query = query.where(Story.id.in_(in_language))
+    return list(session.scalars(query))
+
+
+def rebuild(session: Session, rule: MatchRule, since: datetime | None = None) -> int:
+    """Recompute the story of every article seen at or after ``since`` (all when None).
+
+    Articles are replayed in time order through the same assigner the Story
+    stage uses, against the index of the older articles, so running it twice
+    gives the same stories. Commits every ``REBUILD_CHUNK`` articles; returns
+    how many were assigned.
+    """
+    rows = session.execute(select(Article.id, Article.published_at, Article.first_seen_at))
+    chosen = sorted(
+        (story_time(row.published_at, row.first_seen_at), row.id)
+        for row in rows
+        if since is None or story_time(row.published_at, row.first_seen_at) >= since
+    )
+    ids = [article_id for _, article_id in chosen]
+    index = SqlStoryIndex(lambda: session)
+    index.forget_since(since)
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        chunk = ids[start : start + REBUILD_CHUNK]
+        session.execute(update(Article).where(Article.id.in_(chunk)).values(story_id=None))
+    assigner = StoryAssigner(index, rule)
+    extractor = SignalExtractor()
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        chunk = ids[start : start + REBUILD_CHUNK]
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(chunk)))}
+        for article_id in chunk:
+            article = articles[article_id]
+            entry = StoryEntry(
+                extractor.extract(article.text, article.title, article.language),
+                story_time(article.published_at, article.first_seen_at),
+                article.language,
+                article.title,
+            )
+            article.story_id = assigner.assign(entry, article.duplicate_of).story_id
+            session.flush()
+        session.commit()
+    index.refresh_stories()
+    session.commit()
+    return len(ids)
