@@ -25,13 +25,14 @@ from anyascii import anyascii
 CYRILLIC_ENDINGS = re.compile(
     r"(?:ami|ymi|imi|ogo|ego|omu|emu|om|em|ym|im|oj|ej|ov|ev|ah|ih|yh|yu)$"
 )
-LATIN_ENDINGS = re.compile(r"(?:'s|’s|s)$")
+LATIN_ENDINGS = re.compile(r"s$")  # genitive or possessive (the apostrophe is folded away)
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 DIGRAPHS = (("sch", "s"), ("sh", "s"), ("zh", "s"), ("ch", "k"), ("kh", "k"), ("ph", "f"),
             ("ck", "k"), ("tsch", "s"), ("ts", "s"), ("tz", "s"))  # fmt: skip
 LETTERS = str.maketrans({"z": "s", "c": "k", "q": "k", "w": "v", "x": "k", "g": "k", "d": "t"})
 VOWELISH = re.compile(r"[aeiouyjh]")
 REPEATS = re.compile(r"(.)\1+")
+MAX_ACRONYM = 5  # NATO, OPEC; a longer word in capitals is a shouted name (MERKEL)
 MIN_STEM = 4  # an ending is only stripped when this much of the word is left
 
 
@@ -46,10 +47,10 @@ def stem(word: str) -> str:
     """The folded word without the inflection ending a name takes in its script."""
     folded = fold(word)
     endings = CYRILLIC_ENDINGS if CYRILLIC.search(word) else LATIN_ENDINGS
-    match = endings.search(word.lower() if endings is LATIN_ENDINGS else folded)
+    match = endings.search(folded)
     if match is None:
         return folded
-    cut = len(folded) - (len(match.group(0)) if endings is CYRILLIC_ENDINGS else 1)
+    cut = len(folded) - len(match.group(0))
     return folded[:cut] if cut >= MIN_STEM else folded
 
 
@@ -71,9 +72,9 @@ def entity_key(word: str) -> str | None:
     Acronyms (``NATO``, ``НАТО``) keep all their letters; a name whose skeleton is
     too short (``Leyen``) falls back to its stem.
     """
-    letters = [ch for ch in word if ch.isalpha()]
-    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
-        folded = re.sub(r"[^a-z0-9]", "", fold(word))
+    letters = [ch for ch in word if ch.isalnum()]
+    if 2 <= len(letters) <= MAX_ACRONYM and all(ch.isupper() or ch.isdigit() for ch in letters):
+        folded = re.sub(r"[^a-z0-9]", "", fold(word)).translate(LETTERS)
         return f"a:{folded}" if len(folded) >= 2 else None
     key = skeleton(word)
     if len(key) >= 3:

@@ -68,8 +68,8 @@ PERCENT_WORDS = {fold(word) for word in (
 NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 WORD = r"[^\W\d_]+"
 MONTH_WORD = r"[^\W\d_]{3,}\.?"
-DAY = r"(?<![\d.,])(\d{1,2})\.?"
-RANGE = r"(?:\s*(?:-|–|bis|to|until|au|al|a|до|по|und|and|et|y)\s*(\d{1,2})\.?)?"
+DAY = r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|\.)?"
+RANGE = r"(?:\s*(?:-|–|bis|to|until|au|al|a|до|по|und|and|et|y)\s*(\d{1,2})(?![\d]|[.,]\d)\.?)?"
 DAY_MONTH = re.compile(DAY + RANGE + r"\s*(?:de\s+)?(" + MONTH_WORD + r")", re.IGNORECASE)
 MONTH_DAY = re.compile(r"(" + MONTH_WORD + r")\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)" + RANGE,
                        re.IGNORECASE)  # fmt: skip
