@@ -12,40 +12,32 @@ than a ``100``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from newscrawler.story.names import fold
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan januar janvier enero gennaio janeiro januari januar styczen января январь",
-        "february feb februar fevrier febrero febbraio fevereiro februari lutego luty "
-        "февраля февраль",
-        "march mar marz mars marzo marco maart marca marzec марта март",
-        "april apr avril abril aprile kwietnia kwiecien апреля апрель",
-        "may mai mayo maggio maio mei maja maj мая май",
-        "june jun juni juin junio giugno junho czerwca czerwiec июня июнь",
-        "july jul juli juillet julio luglio julho lipca lipiec июля июль",
-        "august aug aout agosto augustus sierpnia sierpien августа август",
-        "september sep sept septembre septiembre settembre setembro wrzesnia wrzesien "
-        "сентября сентябрь",
-        "october oct oktober okt octobre octubre ottobre outubro oktober pazdziernika "
-        "октября октябрь",
-        "november nov novembre noviembre novembro listopada listopad ноября ноябрь",
-        "december dec dezember dez decembre diciembre dicembre dezembro grudnia grudzien "
-        "декабря декабрь",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS[fold(_name)] = _number
+MONTH_NAMES = (
+    "january jan januar janvier enero gennaio janeiro januari januar styczen января январь",
+    "february feb februar fevrier febrero febbraio fevereiro februari lutego luty февраля февраль",
+    "march mar marz mars marzo marco maart marca marzec марта март",
+    "april apr avril abril aprile kwietnia kwiecien апреля апрель",
+    "may mai mayo maggio maio mei maja maj мая май",
+    "june jun juni juin junio giugno junho czerwca czerwiec июня июнь",
+    "july jul juli juillet julio luglio julho lipca lipiec июля июль",
+    "august aug aout agosto augustus sierpnia sierpien августа август",
+    "september sep sept septembre septiembre settembre setembro wrzesnia wrzesien "
+    "сентября сентябрь",
+    "october oct oktober okt octobre octubre ottobre outubro oktober pazdziernika октября октябрь",
+    "november nov novembre noviembre novembro listopada listopad ноября ноябрь",
+    "december dec dezember dez decembre diciembre dicembre dezembro grudnia grudzien "
+    "декабря декабрь",
+)
 
 # Words for thousand, million, billion (short scale) in the languages of the dev set and
 # their neighbours; "mil millones" is Spanish for a billion.
-SCALES: dict[str, float] = {}
-for _value, _words in (
+SCALE_WORDS = (
     (1e3, "thousand tausend mille mil миллe тысяч тысячи тыс tys"),
     (
         1e6,
@@ -58,12 +50,16 @@ for _value, _words in (
         "bilhões bilhoes miljard miliardow миллиард миллиарда миллиардов млрд",
     ),
     (1e12, "trillion trillions billionen billones bilionow триллион триллиона трлн"),
-):
-    for _word in _words.split():
-        SCALES[fold(_word)] = _value
-PERCENT_WORDS = {fold(word) for word in (
+)
+MONTHS: Mapping[str, int] = MappingProxyType(
+    {fold(name): number for number, names in enumerate(MONTH_NAMES, 1) for name in names.split()}
+)
+SCALES: Mapping[str, float] = MappingProxyType(
+    {fold(word): value for value, words in SCALE_WORDS for word in words.split()}
+)
+PERCENT_WORDS = frozenset({fold(word) for word in (
     "% percent per prozent pour por procent процента процентов процент pct".split()
-)}  # fmt: skip
+)})  # fmt: skip
 
 NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 WORD = r"[^\W\d_]+"

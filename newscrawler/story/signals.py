@@ -28,13 +28,13 @@ from newscrawler.story.quantities import dates, month_number, quantities
 WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.](?=[^\W\d_]))*", re.UNICODE)
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“„«‚(\[—–-]\s*)$")
 QUOTED = re.compile(r"[\"“„«‚»]([^\"“”„«»‚‘\n]{2,40})[\"”“»‘«]")
-WEEKDAYS = {fold(day) for day in (
+WEEKDAYS = frozenset({fold(day) for day in (
     "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch "
     "donnerstag freitag samstag sonntag sonnabend lundi mardi mercredi jeudi vendredi samedi "
     "dimanche lunes martes miercoles jueves viernes sabado domingo lunedi martedi mercoledi "
     "giovedi venerdi sabato domenica понедельник вторник среда среду четверг пятница пятницу "
     "суббота субботу воскресенье"
-).split()}  # fmt: skip
+).split()})  # fmt: skip
 FUNCTION_WORD_ZIPF = 5.9  # "the", "der", "und", "le": never a name
 RARE_ZIPF = 3.5  # rarer than this, a capitalised word opening a sentence is still a name
 COMMON_ZIPF, RARE_SPAN = 5.5, 2.5  # weight 1 at zipf 3 (rare), falling to 0.05 at 5.5
