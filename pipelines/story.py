@@ -68,7 +68,13 @@ class StoryPipeline:
             with self.store.db.begin_nested():
                 assignment = self.assigner.assign(entry, decision.duplicate_of, updated)
         except DBAPIError as error:
-            self.store.went_offline(error)
+            if error.connection_invalidated:
+                self.store.went_offline(error)
+                return item
+            # A clash with another writer (deadlock on a story row): store the article
+            # without a story rather than lose the batch; --rebuild assigns it later.
+            logger.warning("%s: no story assigned (%s)", raw.url, str(error).splitlines()[0])
+            self.stats.inc_value(f"{STORIES}/failed")
             return item
         adapter["story_id"] = assignment.story_id
         self.stats.inc_value(f"{STORIES}/{assignment.how.value}")

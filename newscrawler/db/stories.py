@@ -21,7 +21,7 @@ from sqlalchemy import CompoundSelect, bindparam, delete, insert, select, union_
 
 from newscrawler.db.models import Article, Story, StoryKey, StorySignal, UTCDateTime
 from newscrawler.story.cluster import Candidate, StoryAssigner, StoryEntry
-from newscrawler.story.signals import SignalExtractor, Signals
+from newscrawler.story.signals import SEARCH_KEYS, SignalExtractor, Signals
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -54,13 +54,15 @@ class SqlStoryIndex:
         keys = entry.signals.search_keys()
         if not keys:
             return []
-        parameters: dict[str, object] = {f"key{n}": key for n, key in enumerate(keys)}
+        # Always SEARCH_KEYS slots (the unused ones match nothing): one statement to compile.
+        slots = [*keys, *[""] * (SEARCH_KEYS - len(keys))]
+        parameters: dict[str, object] = {f"key{n}": key for n, key in enumerate(slots)}
         parameters.update(start=entry.seen_at - rule.window, end=entry.seen_at + rule.window)
-        postings = self.db.execute(self._postings_query(len(keys)), parameters)
+        postings = self.db.execute(self._postings_query(len(slots)), parameters)
         weights = entry.signals.keys
         hits: dict[int, float] = {}
         for key, signal_id in postings:
-            hits[signal_id] = hits.get(signal_id, 0.0) + weights[key]
+            hits[signal_id] = hits.get(signal_id, 0.0) + weights.get(key, 0.0)
         best = sorted(hits, key=lambda signal_id: -hits[signal_id])[: self.max_candidates]
         if not best:
             return []
