@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -88,8 +88,8 @@ class StoragePipeline:
     def close_spider(self) -> None:
         self.flush()
 
-    def process_item(self, item: Any) -> Any:
-        article: Article = item
+    def process_item(self, item: Article) -> Article:
+        article = item
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
             return item
