@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from newscrawler.extraction.html_metadata import parse_datetime
+from newscrawler.text.dates import parse_datetime
 
 WEB_SCHEMES = ("http", "https")
 
