@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from newscrawler.extraction.boilerplate import RecurringLines
 from newscrawler.extraction.document import extract_document
+from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.result import Extraction
 from newscrawler.language.identify import LanguageIdentifier, LanguageResult
 

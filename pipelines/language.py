@@ -18,8 +18,8 @@ from itemadapter import ItemAdapter
 
 from newscrawler import stats
 from newscrawler.extensions import services
-from newscrawler.language.codes import UNDETERMINED
 from newscrawler.language.identify import LanguageIdentifier
+from newscrawler.text.languages import UNDETERMINED, normalise_language
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
     from newscrawler.items import Article
 
 logger = logging.getLogger(__name__)
-
-
-def declared_code(declared: str | None) -> str | None:
-    """'en-US', 'en_GB' or 'EN' as 'en'; None when nothing usable was declared."""
-    if not declared:
-        return None
-    code = declared.strip().replace("_", "-").split("-", 1)[0].lower()
-    return code if len(code) == 2 and code.isalpha() else None
 
 
 class LanguagePipeline:
@@ -75,7 +67,7 @@ class LanguagePipeline:
         return item
 
     def check_declared(self, adapter: ItemAdapter, detected: str) -> None:
-        declared = declared_code(adapter.get("declared_language"))
+        declared = normalise_language(adapter.get("declared_language"))
         if declared is None or detected == UNDETERMINED or declared == detected:
             return
         self.stats.inc_value(f"{stats.LANGUAGE_MISMATCH}/{declared}/{detected}")

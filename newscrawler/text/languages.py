@@ -73,20 +73,6 @@ def labels_for(codes: set[str], model_labels: list[str]) -> list[str]:
     return [label for label in model_labels if to_iso639_1(label) in codes]
 
 
-def parse_language_list(value: object) -> list[str] | None:
-    """Read a LANGUAGES setting: a list, a comma-separated string, or empty for all."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        items: list[object] = list(value.split(","))
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        items = list(value)
-    else:
-        items = [value]
-    codes = [str(item).strip().lower() for item in items if str(item).strip()]
-    return codes or None
-
-
 def normalise_language(value: str | None) -> str | None:
     """``en-US``, ``pt_BR``, ``deu`` or ``EN`` into an ISO 639-1 code, else None."""
     match = _LANGUAGE_TAG.match((value or "").strip().split(",")[0].strip())
