@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,10 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from newscrawler import items
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Deduplicator, Outcome
+from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
 from newscrawler.dedup.fingerprint import content_hash
 from newscrawler.dedup.urls import article_url_key, url_key
 
@@ -67,27 +69,26 @@ def test_canonical_url_is_used_only_when_plausible() -> None:
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> ArticleStore:
+def store(sqlite_url: str) -> Iterator[ArticleStore]:
     store = ArticleStore(sqlite_url)
     store.open("test")
     yield store
     store.close("finished", {}, {})
 
 
-def save(store: ArticleStore, deduplicator: Deduplicator, url: str, text: str) -> Article:
-    key = url_key(url)
-    decision = deduplicator.decide(text, key)
-    row = Article(
-        url=url,
-        url_key=key,
-        text=text,
-        content_hash=decision.content_hash,
-        duplicate_of=decision.duplicate_of,
-        similarity=decision.similarity,
-        first_seen_at=datetime.now(UTC),
-        last_seen_at=datetime.now(UTC),
+def article_item(url: str, text: str) -> items.Article:
+    raw = items.RawDocument(
+        url=url, body=text.encode(), spider="test", fetched_at=datetime.now(UTC)
     )
-    return store.add_article(row, decision.bands)
+    return items.Article(raw=raw, text=text, url_key=url_key(url))
+
+
+def save(store: ArticleStore, deduplicator: Deduplicator, url: str, text: str) -> Decision:
+    """Decide and stage, as the Dedup and Store stages do (written when the next lookup needs it)."""
+    item = article_item(url, text)
+    decision = deduplicator.decide(text, item.url_key or "")
+    store.repository.stage(item, decision)
+    return decision
 
 
 def test_decisions(store: ArticleStore) -> None:
@@ -98,19 +99,19 @@ def test_decisions(store: ArticleStore) -> None:
         Outcome.UNCHANGED
     )
     same_text = deduplicator.decide(STORY.upper(), url_key("https://b.example/copy"))
-    assert (same_text.outcome, same_text.article_id) == (Outcome.SAME_TEXT, original.id)
+    assert (same_text.outcome, same_text.article_id) == (Outcome.SAME_TEXT, original.article_id)
 
     edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
     near = deduplicator.decide(edited, url_key("https://c.example/edited"))
     assert near.outcome is Outcome.NEAR_DUPLICATE
-    assert near.duplicate_of == original.id
-    assert 0.8 <= near.similarity < 1.0
+    assert near.duplicate_of == original.article_id
+    assert near.similarity is not None and 0.8 <= near.similarity < 1.0
 
     unrelated = deduplicator.decide(UNRELATED_SAME_TOPIC, url_key("https://d.example/court"))
     assert unrelated.outcome is Outcome.NEW and unrelated.duplicate_of is None
 
     updated = deduplicator.decide(UNRELATED_SAME_TOPIC, url_key("https://a.example/story/"))
-    assert (updated.outcome, updated.article_id) == (Outcome.UPDATED, original.id)
+    assert (updated.outcome, updated.article_id) == (Outcome.UPDATED, original.article_id)
 
 
 def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
@@ -122,8 +123,9 @@ def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
     third = deduplicator.decide(
         STORY + " Updated at noon. Corrected spelling.", url_key("https://c.example/3")
     )
-    assert second.duplicate_of == first.id
-    assert third.duplicate_of == first.id
+    assert first.article_id is not None
+    assert second.duplicate_of == first.article_id
+    assert third.duplicate_of == first.article_id
 
 
 # -- through real crawls ---------------------------------------------------------
@@ -154,7 +156,8 @@ def test_across_runs_exact_copy_is_a_sighting_and_edited_copy_is_linked(
     rows = {Path(a.url).name: a for a in _articles(sqlite_url)}
     assert set(rows) == {"budget.txt", "edited.txt", "court.txt"}  # the exact copy is no article
     assert rows["edited.txt"].duplicate_of == rows["budget.txt"].id
-    assert 0.8 <= rows["edited.txt"].similarity < 1.0
+    similarity = rows["edited.txt"].similarity
+    assert similarity is not None and 0.8 <= similarity < 1.0
     assert rows["court.txt"].duplicate_of is None
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
