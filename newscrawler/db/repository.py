@@ -21,9 +21,10 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -63,6 +64,35 @@ TEXT_COLUMNS = (
 FILLED_COLUMNS = METADATA_COLUMNS + TEXT_COLUMNS
 URL_STATE_COLUMNS = ("url", "etag", "last_modified", "http_status", "fetched_at", "article_id")
 CREATED = (Outcome.NEW, Outcome.NEAR_DUPLICATE)
+
+
+# Statements built once (building the expression cost more than running it).
+LOOKUP = (
+    select(ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash)
+    .where(
+        or_(ARTICLES.c.content_hash == bindparam("hash"), ARTICLES.c.url_key == bindparam("key"))
+    )
+    .order_by(ARTICLES.c.id)
+)
+
+
+@lru_cache(maxsize=4)
+def candidates_query(bands: int) -> Select[Any]:
+    """Articles with one of ``bands`` band hashes, and their texts: one query.
+
+    One OR of (band, hash) pairs: both SQLite and PostgreSQL answer it with
+    index lookups on the primary key (a row-value IN makes SQLite scan).
+    """
+    matches = or_(
+        *(and_(BANDS.c.band == band, BANDS.c.hash == bindparam(f"h{band}"))
+          for band in range(bands))
+    )  # fmt: skip
+    ids = select(BANDS.c.article_id).where(matches)
+    return (
+        select(ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.duplicate_of)
+        .where(ARTICLES.c.id.in_(ids), ARTICLES.c.id != bindparam("exclude"))
+        .order_by(ARTICLES.c.id)
+    )
 
 
 def is_conflict(error: DBAPIError) -> bool:
@@ -182,11 +212,7 @@ class Repository:
 
     def lookup(self, content_hash: str, key: str) -> tuple[Known | None, Known | None]:
         """The article with this text, and the earliest with this URL key: one query."""
-        rows = self.session.execute(
-            select(ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash)
-            .where(or_(ARTICLES.c.content_hash == content_hash, ARTICLES.c.url_key == key))
-            .order_by(ARTICLES.c.id)
-        ).all()
+        rows = self.session.execute(LOOKUP, {"hash": content_hash, "key": key}).all()
         known = [Known(row.id, row.url_key, row.content_hash) for row in rows]
         same_text = next((k for k in known if k.content_hash == content_hash), None)
         same_url = next((k for k in known if k.url_key == key), None)
@@ -196,18 +222,9 @@ class Repository:
         """Articles sharing at least one band hash with ``bands`` (band order matters)."""
         if not bands:
             return []
-        # One OR of (band, hash) pairs: both SQLite and PostgreSQL answer it with
-        # index lookups on the primary key (a row-value IN makes SQLite scan).
-        matches = or_(
-            *(and_(BANDS.c.band == band, BANDS.c.hash == value)
-              for band, value in enumerate(bands))
-        )  # fmt: skip
-        ids = select(BANDS.c.article_id).where(matches)
-        rows = self.session.execute(
-            select(ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.duplicate_of)
-            .where(ARTICLES.c.id.in_(ids), ARTICLES.c.id != (exclude or -1))
-            .order_by(ARTICLES.c.id)
-        )
+        params = {f"h{band}": value for band, value in enumerate(bands)}
+        params["exclude"] = exclude or -1
+        rows = self.session.execute(candidates_query(len(bands)), params)
         return [Candidate(row.id, row.text, row.duplicate_of) for row in rows]
 
     def article_text(self, article_id: int) -> str:

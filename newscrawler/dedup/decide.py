@@ -63,13 +63,14 @@ class Deduplicator:
         threshold: float = 0.8,
         num_perm: int = 128,
         shingle_size: int = 3,
+        lsh_threshold: float | None = None,
     ) -> None:
         self.store = store
         self.threshold = threshold
         self.shingle_size = shingle_size
-        self.params = LshParameters.for_threshold(
-            max(0.1, threshold - LSH_THRESHOLD_MARGIN), num_perm
-        )
+        if lsh_threshold is None:
+            lsh_threshold = max(0.1, threshold - LSH_THRESHOLD_MARGIN)
+        self.params = LshParameters.for_threshold(lsh_threshold, num_perm)
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
