@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,12 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newscrawler import items
+from newscrawler import cli, items
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Decision, Deduplicator, Outcome
-from newscrawler.dedup.fingerprint import content_hash
+from newscrawler.dedup.decide import Decision, Deduplicator, Outcome, lsh_parameters
+from newscrawler.dedup.fingerprint import content_hash, optimal_bands
 from newscrawler.dedup.urls import article_url_key, url_key
 
 from .conftest import CrawlRunner
@@ -188,3 +189,45 @@ def test_changed_page_updates_the_article_and_keeps_the_old_text(
         (old,) = session.scalars(select(ArticleVersion))
     engine.dispose()
     assert old.article_id == article.id and correction not in old.text and old.version == 1
+
+
+# -- the LSH band layout -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("threshold", "num_perm"), [(0.3, 64), (0.55, 128), (0.7, 128), (0.9, 256)]
+)
+def test_band_layout_is_datasketchs_optimum(threshold: float, num_perm: int) -> None:
+    from datasketch.lsh import _optimal_param  # an independent oracle, not imported by the code
+
+    assert optimal_bands(threshold, num_perm) == tuple(
+        _optimal_param(threshold, num_perm, 0.5, 0.5)
+    )
+
+
+def test_lsh_finds_nearly_every_pair_at_the_decision_threshold() -> None:
+    params = lsh_parameters(0.8, 128)
+    candidate = 1 - (1 - 0.8**params.rows) ** params.bands
+    assert candidate >= 0.99 and params.bands * params.rows <= 128
+
+
+def test_reband_rebuilds_the_index_for_the_current_layout(sqlite_url: str) -> None:
+    old_store = ArticleStore(sqlite_url)
+    old_store.open("old")
+    save(old_store, Deduplicator(old_store, lsh_threshold=0.7), "https://a.example/1", STORY)
+    old_store.repository.commit()
+    old_store.close("finished", {}, {})
+    edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
+
+    def near_duplicate_found() -> bool:
+        store = ArticleStore(sqlite_url)
+        store.open("new")
+        decision = Deduplicator(store).decide(edited, url_key("https://b.example/2"))
+        store.close("finished", {}, {})
+        return decision.outcome is Outcome.NEAR_DUPLICATE
+
+    assert not near_duplicate_found()  # bands of the old layout do not match
+    out = io.StringIO()
+    assert cli.main(["--database-url", sqlite_url, "db", "reband"], out=out) == 0
+    assert out.getvalue().startswith("1 articles re-banded")
+    assert near_duplicate_found()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -476,6 +476,30 @@ class Repository:
         )
         rows = [{"b_id": e.article_id, "b_seen": e.article.raw.fetched_at} for e in batch]
         self.session.execute(statement, rows)
+
+
+def rebuild_bands(session: Session, bands_of: Callable[[str], list[int]], chunk: int = 500) -> int:
+    """Recompute every article's LSH bands (after the band layout changed); return how many.
+
+    Articles are rewritten ``chunk`` at a time, each chunk in its own transaction.
+    """
+    done, last = 0, 0
+    while True:
+        query = select(ARTICLES.c.id, ARTICLES.c.text).where(ARTICLES.c.id > last)
+        rows = session.execute(query.order_by(ARTICLES.c.id).limit(chunk)).all()
+        if not rows:
+            return done
+        ids = [row.id for row in rows]
+        session.execute(delete(BANDS).where(BANDS.c.article_id.in_(ids)))
+        bands = [
+            {"band": band, "hash": value, "article_id": row.id}
+            for row in rows
+            for band, value in enumerate(bands_of(row.text))
+        ]
+        if bands:
+            session.execute(BANDS.insert(), bands)
+        session.commit()
+        done, last = done + len(rows), ids[-1]
 
 
 # -- mapping an item to rows -------------------------------------------------------

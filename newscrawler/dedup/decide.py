@@ -32,6 +32,20 @@ if TYPE_CHECKING:
 LSH_THRESHOLD_MARGIN = 0.25
 
 
+def lsh_parameters(
+    threshold: float, num_perm: int, lsh_threshold: float | None = None
+) -> LshParameters:
+    """The band layout for a decision threshold (LSH tuned ``LSH_THRESHOLD_MARGIN`` below it)."""
+    if lsh_threshold is None:
+        lsh_threshold = max(0.1, threshold - LSH_THRESHOLD_MARGIN)
+    return LshParameters.for_threshold(lsh_threshold, num_perm)
+
+
+def shingle_bands(own: set[bytes], params: LshParameters) -> list[int]:
+    """The LSH band hashes stored for (and looked up with) a text's shingles."""
+    return band_hashes(minhash(own, params.num_perm), params)
+
+
 class Outcome(StrEnum):
     NEW = "new"
     NEAR_DUPLICATE = "near_duplicate"
@@ -68,9 +82,7 @@ class Deduplicator:
         self.store = store
         self.threshold = threshold
         self.shingle_size = shingle_size
-        if lsh_threshold is None:
-            lsh_threshold = max(0.1, threshold - LSH_THRESHOLD_MARGIN)
-        self.params = LshParameters.for_threshold(lsh_threshold, num_perm)
+        self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
@@ -110,7 +122,7 @@ class Deduplicator:
 
     def _near_duplicate_decision(self, text: str, digest: str, exclude_id: int | None) -> Decision:
         own = shingles(text, self.shingle_size)
-        bands = band_hashes(minhash(own, self.params.num_perm), self.params)
+        bands = shingle_bands(own, self.params)
         self.repository.reveal(bands=bands)
         matches = self._matches(own, self.repository.near_candidates(bands, exclude=exclude_id))
         if not matches:
