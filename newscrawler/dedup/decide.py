@@ -8,6 +8,7 @@ near-duplicate linked to the first article of its cluster, or a new article.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 # rows, P(candidate) 0.998 at Jaccard 0.8); the exact Jaccard check of the
 # candidates then removes the false positives (measured in bench/dedup.py).
 LSH_THRESHOLD_MARGIN = 0.25
+RECENT_SHINGLE_SETS = 512  # candidates' shingle sets kept (a few MB)
 
 
 def lsh_parameters(
@@ -83,6 +85,7 @@ class Deduplicator:
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
+        self._recent: OrderedDict[str, set[bytes]] = OrderedDict()
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
@@ -136,11 +139,22 @@ class Deduplicator:
         return {
             candidate.id: candidate
             for candidate in candidates
-            if jaccard(own, shingles(candidate.text, self.shingle_size)) >= self.threshold
+            if jaccard(own, self._shingles(candidate.text)) >= self.threshold
         }
+
+    def _shingles(self, text: str) -> set[bytes]:
+        """Shingles of a stored text; recent ones are kept (a cluster's texts come back often)."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            self._recent.move_to_end(text)
+            return cached
+        computed = self._recent[text] = shingles(text, self.shingle_size)
+        if len(self._recent) > RECENT_SHINGLE_SETS:
+            self._recent.popitem(last=False)
+        return computed
 
     def _cluster_root(self, own: set[bytes], matches: dict[int, Candidate]) -> tuple[int, float]:
         """The earliest article of the cluster and the similarity to it."""
         root = min(candidate.duplicate_of or candidate.id for candidate in matches.values())
         root_text = matches[root].text if root in matches else self.repository.article_text(root)
-        return root, round(jaccard(own, shingles(root_text, self.shingle_size)), 4)
+        return root, round(jaccard(own, self._shingles(root_text)), 4)
