@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
@@ -52,8 +52,8 @@ class StoragePipeline:
     async def close_spider(self) -> None:
         await self.flush()
 
-    async def process_item(self, item: Any) -> Any:
-        article: Article = item
+    async def process_item(self, item: Article) -> Article:
+        article = item
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
             return item

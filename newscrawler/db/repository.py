@@ -453,8 +453,9 @@ class Repository:
         rows: dict[str, dict[str, Any]] = {}
         for entry in batch:
             raw = entry.article.raw
-            for fetched in {raw.url, raw.hints.get("requested_url")} - {None}:
-                key = url_key(str(fetched))
+            requested = raw.hints.get("requested_url")
+            for fetched in {raw.url, requested} if requested else {raw.url}:
+                key = url_key(fetched)
                 rows[key] = url_state_values(raw, key, entry.article_id)
         if not rows:
             return
