@@ -41,6 +41,9 @@ HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)
 # the way Common Crawl does, so that the headers still say what the server sent.
 WIRE_HEADERS = ("Content-Encoding", "Transfer-Encoding", "Content-Length")
 BAD_GZIP = "bad_gzip"
+# Pages remembered for revisits (two keys each); beyond this the oldest are forgotten,
+# so that memory stays flat over archives of any size.
+MAX_ORIGINALS = 200_000
 
 RECORD_TYPE_NAMES = {
     int(WarcRecordType.warcinfo): "warcinfo",
@@ -213,6 +216,8 @@ class ArchiveReader:
         for key in (record.headers.get("WARC-Payload-Digest"), record.record_id):
             if key:
                 self.originals[key] = (path, offset)
+        while len(self.originals) > MAX_ORIGINALS:
+            del self.originals[next(iter(self.originals))]
 
     def revisit(self, record: WarcRecord, offset: int, url: str, when: datetime) -> Outcome:
         """A revisit of a page read earlier is that page again, at the revisit's URL and date."""
