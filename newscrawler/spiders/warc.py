@@ -60,8 +60,28 @@ def parse_limit(limit: str | None) -> int | None:
     if limit is None or limit == "":
         return None
     if not limit.isdigit() or int(limit) == 0:
-        raise UsageError(f"the warc spider's limit must be a positive number of records: {limit!r}")
+        raise UsageError(
+            f"the warc spider's limit must be a positive number of records: {limit!r}",
+            print_help=False,
+        )
     return int(limit)
+
+
+def selection(
+    allow: str | None, deny: str | None, domains: str | None, since: str | None, until: str | None
+) -> Selection:
+    """The spider's filters; a bad regex or date is a usage error naming the argument."""
+    try:
+        return Selection(
+            allow=re.compile(allow) if allow else None,
+            deny=re.compile(deny) if deny else None,
+            domains=tuple(d.lower() for d in split_list(domains)),
+            since=parse_since(since),
+            until=parse_since(until),
+        )
+    except (re.error, ValueError) as error:
+        message = f"the warc spider's allow/deny/since/until: {error}"
+        raise UsageError(message, print_help=False) from error
 
 
 class WarcSpider(scrapy.Spider):
@@ -86,13 +106,7 @@ class WarcSpider(scrapy.Spider):
         self.files = archive_files(path)
         if not self.files:
             raise UsageError(f"{path}: no such file, folder or glob match", print_help=False)
-        self.selection = Selection(
-            allow=re.compile(allow) if allow else None,
-            deny=re.compile(deny) if deny else None,
-            domains=tuple(d.lower() for d in split_list(domains)),
-            since=parse_since(since),
-            until=parse_since(until),
-        )
+        self.selection = selection(allow, deny, domains, since, until)
         self.limit = parse_limit(limit)
         self.records = 0
 
