@@ -44,6 +44,7 @@ class NewscrawlerConfig:
     spool_dir: str
     extract_max_bytes: int
     recurring_min_documents: int
+    extract_processes: int
     dedup_threshold: float
     dedup_num_perm: int
     dedup_shingle_size: int
@@ -64,6 +65,7 @@ class NewscrawlerConfig:
             spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
+            extract_processes=settings.getint("EXTRACT_PROCESSES"),
             dedup_threshold=settings.getfloat("DEDUP_THRESHOLD"),
             dedup_num_perm=settings.getint("DEDUP_NUM_PERM"),
             dedup_shingle_size=settings.getint("DEDUP_SHINGLE_SIZE"),

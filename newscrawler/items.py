@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.extraction.result import Extraction
+
+if TYPE_CHECKING:
+    from newscrawler.dedup.decide import Decision
+    from newscrawler.language.identify import LanguageResult
 
 NOT_MODIFIED = 304  # the HTTP status of a conditional revisit whose page has not changed
 
@@ -48,8 +52,9 @@ class Article(Extraction):
     # Dedup stage
     url_key: str | None = None
     content_hash: str | None = None
-    dedup: Any = None
-    # Language stage
+    dedup: Decision | None = None
+    # Language stage: what the worker that extracted the text identified, applied by the stage
+    identified: LanguageResult | None = None
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)

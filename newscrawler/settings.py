@@ -17,6 +17,7 @@ STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2
 SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
+EXTRACT_PROCESSES = 0  # extraction worker processes; 0 = one per core
 DEDUP_THRESHOLD = 0.8
 DEDUP_NUM_PERM = 128
 DEDUP_SHINGLE_SIZE = 3

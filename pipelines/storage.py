@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -88,8 +88,8 @@ class StoragePipeline:
     def close_spider(self) -> None:
         self.flush()
 
-    def process_item(self, item: Any) -> Any:
-        article: Article = item
+    def process_item(self, item: Article) -> Article:
+        article = item
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
             return item
@@ -181,9 +181,11 @@ class StoragePipeline:
             row = self._touch(decision, article)
             keys = [stats.duplicate_key(decision.outcome.value)]
         elif decision.outcome is Outcome.UPDATED:
+            assert raw_row is not None  # only a 304 has no raw document, and it is a duplicate
             row = self._update(article, decision, raw_row)
             keys = [stats.ARTICLES_UPDATED]
         else:
+            assert raw_row is not None
             row = self.store.add_article(new_row(article, decision, raw_row), decision.bands)
             near = decision.outcome is Outcome.NEAR_DUPLICATE
             keys = [stats.NEAR_DUPLICATES if near else stats.ARTICLES_NEW]
@@ -192,7 +194,8 @@ class StoragePipeline:
             self.store.add_sighting(
                 row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
             )
-            for fetched in {article.raw.url, article.raw.hints.get("requested_url")} - {None}:
+            requested = article.raw.hints.get("requested_url")
+            for fetched in {article.raw.url, requested} if requested else {article.raw.url}:
                 self.store.record_url_state(article.raw, url_key(fetched), row.id)
         return keys
 

@@ -1,4 +1,4 @@
-"""The database schema: the tables downstream jobs read (see ARCHITECTURE.md, "Contract: database").
+"""The database schema: the tables downstream jobs read (README, section "Database").
 
 Every change to these models ships with an Alembic migration under
 ``newscrawler/db/migrations``; a test fails when the two drift apart.
