@@ -208,7 +208,7 @@ class ArchiveReader:
             status=200,
             headers=rename_wire_headers(headers, raw is not body),
             body=body,
-            content_type=headers.get("Content-Type") or mime or "text/html",
+            content_type=header(headers, "Content-Type") or mime or "text/html",
             charset=record.http_charset,
         )
 
