@@ -151,12 +151,17 @@ def big_copy(path: Path, folder: Path) -> Path:
 
 
 def child_peak_rss(path: Path) -> tuple[int, float]:
-    """Records read and peak RSS (MB) of a child process reading ``path`` with our reader."""
+    """Records read and peak RSS (MB) of a child process reading ``path`` with our reader.
+
+    The peak is the child's own ``VmHWM`` (``ru_maxrss`` would carry the
+    parent's peak over the exec).
+    """
     code = (
-        "import json, resource, sys; from pathlib import Path; "
+        "import json, re, sys; from pathlib import Path; "
         "from newscrawler.archive.read import ArchiveReader; "
         "n = sum(1 for _ in ArchiveReader().read(Path(sys.argv[1]))); "
-        "print(json.dumps([n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))"
+        "status = Path('/proc/self/status').read_text(); "
+        "print(json.dumps([n, int(re.search(r'VmHWM:\\s+(\\d+)', status)[1]) / 1024]))"
     )
     output = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout  # fmt: skip

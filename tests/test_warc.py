@@ -299,7 +299,7 @@ def run_failing(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_a_missing_or_empty_path_is_one_error_and_a_failed_run(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    for path in (tmp_path / "nowhere.warc.gz", tmp_path / "empty", tmp_path / "none-*.warc"):
+    for path in (tmp_path / "empty", tmp_path / "none-*.warc.gz"):
         result = run_failing("-a", f"path={path}", tmp_path=tmp_path)
         assert result.returncode != 0
         assert f"{path}: no such file, folder or glob match" in result.stderr
