@@ -155,7 +155,8 @@ class ArchiveReader:
         if not url or when is None:
             return Skip("malformed", offset, url, "no WARC-Target-URI or WARC-Date", faulty=True)
         url = url.strip().strip("<>")
-        if urlsplit(url).scheme.lower() not in WEB_SCHEMES or not urlsplit(url).hostname:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
             return Skip("not_http", offset, url, "the target URI is not http(s)", faulty=True)
         if record.headers.get("WARC-Truncated"):
             reason = record.headers.get("WARC-Truncated")
@@ -386,20 +387,16 @@ def digest_matches(declared: str | None, raw: bytes, decoded: bytes) -> bool:
     if not declared or ":" not in declared:
         return True
     algorithm, _, expected = declared.partition(":")
-    try:
-        digests = [hashlib.new(algorithm.strip().lower().replace("-", "")) for _ in range(2)]
-    except ValueError:
+    name = algorithm.strip().lower().replace("-", "")
+    if name not in hashlib.algorithms_available:
         return True  # an algorithm we do not know: nothing to check
-    expected = expected.strip()
-    for digest, payload in zip(digests, (raw, decoded), strict=True):
-        digest.update(payload)
-        if expected.upper() == base64.b32encode(digest.digest()).decode() or (
-            expected.lower() == digest.hexdigest()
-        ):
-            return True
-        if payload is decoded and decoded is raw:
-            break
-    return False
+    payloads = (raw,) if decoded is raw else (raw, decoded)
+    return any(same_digest(hashlib.new(name, p).digest(), expected.strip()) for p in payloads)
+
+
+def same_digest(digest: bytes, written: str) -> bool:
+    """``written`` is ``digest`` in base32 (as WARC tools write it) or in hex."""
+    return written.upper() == base64.b32encode(digest).decode() or written.lower() == digest.hex()
 
 
 def rename_wire_headers(headers: dict[str, str], decoded: bool) -> dict[str, str]:

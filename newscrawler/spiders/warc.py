@@ -43,6 +43,7 @@ PAGES = f"{stats.PREFIX}/warc/pages"
 # Documents in the pipelines at once before reading pauses (Extract works one at a time).
 MAX_IN_PIPELINES = 64
 PAUSE_SECONDS = 0.01
+RECORDS_PER_PAUSE = 200
 
 
 def archive_files(pattern: str) -> list[Path]:
@@ -116,14 +117,21 @@ class WarcSpider(scrapy.Spider):
             if self.limit_reached():
                 return
             for document in self.documents(reader, path):
+                if document is None:  # a stretch of skipped records: let the reactor run
+                    await asyncio.sleep(0)
+                    continue
                 yield document
                 await self.wait_for_pipelines()
 
     def limit_reached(self) -> bool:
         return self.limit is not None and self.records >= self.limit
 
-    def documents(self, reader: ArchiveReader, path: Path) -> Iterator[RawDocument]:
-        """The raw documents of one file; every skip counted (and logged when faulty)."""
+    def documents(self, reader: ArchiveReader, path: Path) -> Iterator[RawDocument | None]:
+        """The raw documents of one file; every skip counted (and logged when faulty).
+
+        ``None`` after every ``RECORDS_PER_PAUSE`` records, so that a long run of
+        records that are all skipped does not hold the reactor.
+        """
         if not is_archive(path):
             reason = "arc_unsupported" if is_arc(path) else "not_warc"
             self.count_skip(Skip(reason, 0, detail="not a .warc or .warc.gz file"), path, True)
@@ -141,6 +149,8 @@ class WarcSpider(scrapy.Spider):
             self.records += 1
             if self.limit_reached():
                 return
+            if self.records % RECORDS_PER_PAUSE == 0:
+                yield None
 
     def raw_document(self, page: Page) -> RawDocument:
         return RawDocument(
