@@ -15,7 +15,10 @@ copies), plus a 404 and a request record every twentieth. Then, in the same run:
   ``trafilatura.extract`` over the same payloads;
 * ``--big``: the archive repeated into a file of about 1 GB in a temporary
   folder, read by our reader in a child process, and its peak RSS beside a
-  child reading the small archive (flat memory: it streams).
+  child reading the small archive (flat memory: it streams); then the crawl
+  of the 1 GB file for ``--big-seconds``, whose peak RSS stays that of the
+  small archive's crawl (the spider reads only as fast as the pipelines
+  take documents).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
@@ -122,21 +126,47 @@ def trafilatura_rate(payloads: list[bytes]) -> float:
     return len(payloads) / (time.perf_counter() - started)
 
 
-def pipeline_rate(path: Path, folder: Path) -> tuple[float, int]:
-    """Pages/s of ``scrapy crawl warc`` (the crawl's own elapsed time) and articles stored."""
-    database = f"sqlite:///{folder / 'bench.sqlite3'}"
-    subprocess.run(
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    pages_per_second: float
+    documents: int
+    stored: int
+    peak_rss_mb: float  # the crawl's main process (the reactor, the spider, the pipelines)
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """A running process's own peak RSS (``VmHWM``), 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"VmHWM:\s+(\d+)", status)
+    return int(match[1]) / 1024 if match else 0.0
+
+
+def crawl(path: Path, folder: Path, *settings: str) -> CrawlResult:
+    """``scrapy crawl warc`` into a fresh SQLite database; rates from the crawl's own stats."""
+    number = len(list(folder.glob("*.sqlite3")))
+    database = f"sqlite:///{folder / f'bench-{number}.sqlite3'}"
+    process = subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={path}",
          "-s", f"DATABASE_URL={database}", "-s", f"SPOOL_DIR={folder / 'spool'}",
-         "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False"],
-        cwd=ROOT, check=True,
+         "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False", *settings],
+        cwd=ROOT,
     )  # fmt: skip
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, vm_hwm_mb(process.pid))
+        time.sleep(0.5)
+    if process.returncode:
+        raise SystemExit(f"the crawl failed ({process.returncode})")
     engine = make_engine(database)
     with Session(engine) as session:
         run = session.scalars(select(CrawlRun)).one()
         stats, stored = dict(run.stats or {}), run.stored
     engine.dispose()
-    return stats["newscrawler/documents"] / stats["elapsed_time_seconds"], stored
+    documents = int(stats["newscrawler/documents"])
+    return CrawlResult(documents / stats["elapsed_time_seconds"], documents, stored, peak)
 
 
 def big_copy(path: Path, folder: Path) -> Path:
@@ -173,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=3000, help="records in the archive")
     parser.add_argument("--big", action="store_true", help="also the ~1 GB flat-memory run")
+    parser.add_argument("--big-seconds", type=int, default=120, help="how long to crawl the 1 GB")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -185,9 +216,10 @@ def main() -> None:
         print(f"records/s  FastWARC {fast:,.0f}   warcio {slow:,.0f}   ratio {fast / slow:.1f}x")
         print(f"records/s  our reader (FastWARC + checks) {ours:,.0f}, {pages} pages")
         bare = trafilatura_rate(payloads)
-        replay, stored = pipeline_rate(archive, folder)
-        print(f"pages/s    pipeline {replay:,.1f} ({stored} stored)   bare trafilatura "
-              f"{bare:,.1f}   ratio {replay / bare:.2f}x")  # fmt: skip
+        replay = crawl(archive, folder)
+        rate = replay.pages_per_second
+        print(f"pages/s    pipeline {rate:,.1f} ({replay.stored} stored)   "
+              f"bare trafilatura {bare:,.1f}   ratio {rate / bare:.2f}x")  # fmt: skip
         if args.big:
             big = big_copy(archive, folder)
             small_records, small_rss = child_peak_rss(archive)
@@ -195,6 +227,11 @@ def main() -> None:
             print(f"peak RSS   {small_records:,} records ({size:.0f} MB): {small_rss:.0f} MB   "
                   f"{big_records:,} records ({big.stat().st_size / 1e9:.2f} GB): {big_rss:.0f} MB"
                   f"   ratio {big_rss / small_rss:.2f}x")  # fmt: skip
+            paced = crawl(big, folder, "-s", f"CLOSESPIDER_TIMEOUT={args.big_seconds}")
+            small_mb, big_mb = replay.peak_rss_mb, paced.peak_rss_mb
+            print(f"crawl RSS  {args.n:,}-record archive: {small_mb:.0f} MB   "
+                  f"1 GB archive, first {args.big_seconds} s ({paced.documents:,} documents): "
+                  f"{big_mb:.0f} MB   ratio {big_mb / small_mb:.2f}x")  # fmt: skip
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"(benchmark process peak RSS {own_peak} MB)")
 
