@@ -134,7 +134,8 @@ class WarcSpider(scrapy.Spider):
         """
         if not is_archive(path):
             reason = "arc_unsupported" if is_arc(path) else "not_warc"
-            self.count_skip(Skip(reason, 0, detail="not a .warc or .warc.gz file"), path, True)
+            not_read = Skip(reason, 0, detail="not a .warc or .warc.gz file", faulty=True)
+            self.count_skip(not_read, path)
             return
         self.inc(FILES)
         for outcome in reader.read(path):
@@ -171,10 +172,10 @@ class WarcSpider(scrapy.Spider):
         while slot is not None and slot.itemproc_size >= MAX_IN_PIPELINES:
             await asyncio.sleep(PAUSE_SECONDS)
 
-    def count_skip(self, skip: Skip, path: Path, faulty: bool = False) -> None:
-        if skip.faulty or faulty:
+    def count_skip(self, skip: Skip, path: Path) -> None:
+        if skip.faulty:
             self.logger.warning(
-                "%s: %s at byte %d%s: %s, skipped",
+                "%s: %s near byte %d%s: %s, skipped",
                 path,
                 skip.reason,
                 skip.offset,
