@@ -20,6 +20,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import func, select
 
 from newscrawler import export
+from newscrawler.archive import write as archive_write
 from newscrawler.config import default_database_url
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
 from newscrawler.db.models import Article, CrawlRun
@@ -132,6 +133,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_export_raw(args: argparse.Namespace, out: TextIO) -> int:
+    """Stored raw documents as a WARC file (:mod:`newscrawler.archive.write`)."""
+    output = Path(args.output)
+    counts = archive_write.export_database(args.database_url, output, parse_since(args.since))
+    left_out = f" ({counts.local_files} local files left out)" if counts.local_files else ""
+    print(f"exported {counts.written} raw documents to {output}{left_out}", file=sys.stderr)
+    return 0 if counts.written else 1
+
+
 @contextmanager
 def _open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
     if not path or path == "-":
@@ -238,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--one-per-story", action="store_true", help="leave out near-duplicates")
     exporter.add_argument("--output", help="file to write (default: standard output)")
     exporter.set_defaults(handler=cmd_export)
+
+    raw = commands.add_parser("export-raw", help="write stored raw documents as a WARC file")
+    raw.add_argument("--format", choices=["warc"], default="warc")
+    raw.add_argument("--since", help="only documents fetched at or after this ISO time")
+    raw.add_argument("--output", required=True, help="FILE.warc.gz (gzip per record) or FILE.warc")
+    raw.set_defaults(handler=cmd_export_raw)
 
     stats = commands.add_parser("stats", help="counts per crawl run, site and language")
     stats.add_argument("--runs", type=int, default=20, help="how many recent runs")
