@@ -34,7 +34,7 @@ from newscrawler.db.models import (
     UrlState,
 )
 from newscrawler.db.schema import ensure_schema
-from newscrawler.journal import process_alive
+from newscrawler.journal import owner_alive
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -69,6 +69,7 @@ class ArticleStore:
         self._offline_since: float | None = None
         self._retry_delay = min(FIRST_RETRY_SECONDS, reconnect_seconds)
         self._sighted: set[str] = set()
+        self.owner: dict[str, Any] = {}  # how a later run tells whether this one still runs
 
     # -- life cycle -----------------------------------------------------
 
@@ -97,7 +98,7 @@ class ArticleStore:
                     spider=self.spider_name,
                     started_at=_now(),
                     status="running",
-                    stats={"host": socket.gethostname(), "pid": os.getpid()},
+                    stats={"host": socket.gethostname(), "pid": os.getpid(), **self.owner},
                 )
                 self.session.add(self.run)
             self.session.commit()
@@ -115,7 +116,7 @@ class ArticleStore:
         host = socket.gethostname()
         for run in self.db.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
             owner = run.stats or {}
-            if owner.get("host") == host and not process_alive(int(owner.get("pid", 0))):
+            if owner.get("host") == host and not owner_alive(owner):
                 run.status = "killed"
                 logger.warning(
                     "Crawl run %d (%s) was killed before it finished", run.id, run.spider
