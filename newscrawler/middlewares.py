@@ -95,7 +95,26 @@ class JournalReplayMiddleware:
 
     def item_left(self, item: Any) -> None:
         """A document left the pipeline (stored, dropped or failed)."""
-        self.in_flight.discard(getattr(getattr(item, "raw", item), "journal_entry", None))
+        entry = getattr(getattr(item, "raw", item), "journal_entry", None)
+        if entry in self.in_flight:
+            self.in_flight.discard(entry)
+            asyncio.get_running_loop().call_soon(self.let_the_scraper_close)
+
+    def let_the_scraper_close(self) -> None:
+        """Finish a pending close once the last replayed item is through the pipeline.
+
+        Scrapy (2.19) checks whether a closing scraper is idle only after a
+        response, never after an item that came from ``start()``: a graceful
+        stop during a replay would wait forever for a check that never comes.
+        """
+        engine = self.crawler.engine
+        slot = engine.scraper.slot if engine is not None else None
+        if engine is None or slot is None or slot.closing is None or slot.closing.called:
+            return
+        if slot.is_idle():
+            engine.scraper._check_if_closing()
+        else:  # the item's own count is released just after its signal: look again shortly
+            asyncio.get_running_loop().call_later(0.05, self.let_the_scraper_close)
 
 
 class WebOnlyMiddleware:

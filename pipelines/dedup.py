@@ -50,6 +50,7 @@ class DedupPipeline:
             )
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(BAD_CANONICAL)
+            adapter["canonical_url"] = None
         key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
         adapter["url_key"] = key
         if not self.store.available():

@@ -255,8 +255,9 @@ def test_a_killed_pid_1_crawler_is_replayed_and_marked_killed(tmp_path: Path) ->
     crawler_pid = int(
         Path(f"/proc/{wrapper.pid}/task/{wrapper.pid}/children").read_text().split()[0]
     )
-    assert Path(f"/proc/{crawler_pid}/status").read_text().count("NSpid") == 1
-    assert Path(f"/proc/{crawler_pid}/status").read_text().split("NSpid:")[1].split()[-1] == "1"
+    status = Path(f"/proc/{crawler_pid}/status").read_text().splitlines()
+    namespace_pids = next(line for line in status if line.startswith("NSpid:")).split()[1:]
+    assert namespace_pids[-1] == "1"  # the crawler is PID 1 in its namespace
     os.kill(crawler_pid, signal.SIGKILL)
     wrapper.wait(timeout=30)
     assert pending_documents(spool) > 0

@@ -256,37 +256,42 @@ class Journal:
         self._segments.append(segment)
         if not self._mark(segment, Kind.CLAIMED, {"by": self._token(), "at": time.time()}):
             return
-        for local_id, record in state.documents.items():
-            if local_id in state.done:
-                continue
-            raw = self._screen(segment, local_id, record, state)
-            if raw is not None:
-                yield raw
+        # Every open document is registered before the first is yielded, so that the
+        # segment is not deleted while the replay is still going through it.
+        waiting = [
+            (record, number)
+            for local_id, record in state.documents.items()
+            if local_id not in state.done
+            and (number := self._screen(segment, local_id, record, state)) is not None
+        ]
         if not segment.open_ids:
             self._remove(segment)
+        for record, number in waiting:
+            raw = _document(record)
+            if raw is None:
+                self._send_to_quarantine(
+                    segment, self._entries[number].local_id, record, "undecodable_record",
+                    "the record's fields or body cannot be read",
+                )  # fmt: skip
+                self.done(number)
+                continue
+            raw.journal_entry = number
+            yield raw
 
     def _screen(
         self, segment: Segment, local_id: int, record: Record, state: SegmentState
-    ) -> RawDocument | None:
-        """The document to replay, or None once it is quarantined."""
+    ) -> int | None:
+        """The document's entry number if it is to be replayed, or None once quarantined."""
         failures = state.failures.get(local_id, [])
-        reason = ""
         if len(failures) >= self.max_failures:
-            reason, detail = "failed", f"failed {len(failures)} times; last: {failures[-1]}"
-        elif state.claims > self.max_replays:
-            reason, detail = (
-                "replayed_too_often",
-                f"replayed {state.claims - 1} times, never stored",
-            )
-        raw = None if reason else _document(record)
-        if raw is None:
-            if not reason:
-                reason, detail = "undecodable_record", "the record's fields or body cannot be read"
-            self._send_to_quarantine(segment, local_id, record, reason, detail)
+            detail = f"failed {len(failures)} times; last: {failures[-1]}"
+            self._send_to_quarantine(segment, local_id, record, "failed", detail)
             return None
-        entry = self._new_entry(segment, local_id)
-        raw.journal_entry = self._register(entry)
-        return raw
+        if state.claims > self.max_replays:
+            detail = f"replayed {state.claims - 1} times, never stored"
+            self._send_to_quarantine(segment, local_id, record, "replayed_too_often", detail)
+            return None
+        return self._register(self._new_entry(segment, local_id))
 
     def _send_to_quarantine(
         self, segment: Segment, local_id: int, record: Record, reason: str, detail: str
