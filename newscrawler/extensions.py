@@ -61,6 +61,7 @@ class Services:
             max_failures=config.journal_max_failures,
             max_replays=config.journal_max_replays,
             on_failure=self.journal_failed,
+            on_commit=self.checkpoint_counts,
         )
         self.deduplicator = Deduplicator.from_config(self.store, config)
         self._closing: Any = None
@@ -93,6 +94,16 @@ class Services:
             f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}",
         )
 
+    def checkpoint_counts(self) -> None:
+        """After a commit, the counts so far go with the next one: a killed run keeps them."""
+        run = self.store.run
+        if run is None or self.crawler.stats is None:
+            return
+        for name, value in run_counts(
+            CrawlSummary.from_stats(self.crawler.stats.get_stats())
+        ).items():
+            setattr(run, name, value)
+
     def journal_failed(self, error: OSError) -> None:
         """The journal cannot be written: stop fetching and close with a reason that says so."""
         assert self.crawler.stats is not None
@@ -111,13 +122,7 @@ class Services:
         logger.info(summary.render())
         self.store.close(
             status=STATUS_BY_REASON.get(reason, reason),
-            counts={
-                "fetched": summary.documents,
-                "stored": summary.stored,
-                "duplicates": summary.total_duplicates,
-                "dropped": summary.total_dropped,
-                "errors": summary.errors,
-            },
+            counts=run_counts(summary),
             stats=json_safe(raw_stats),
         )
         self.journal.close()
@@ -129,6 +134,17 @@ def services(crawler: Crawler) -> Services:
     if extension is None:
         raise RuntimeError("newscrawler.extensions.Services is not enabled in EXTENSIONS")
     return extension
+
+
+def run_counts(summary: CrawlSummary) -> dict[str, int]:
+    """The ``crawl_runs`` counts of a summary."""
+    return {
+        "fetched": summary.documents,
+        "stored": summary.stored,
+        "duplicates": summary.total_duplicates,
+        "dropped": summary.total_dropped,
+        "errors": summary.errors,
+    }
 
 
 def create_private_sqlite_file(database_url: str) -> None:

@@ -87,6 +87,7 @@ class Journal:
         max_failures: int = 3,
         max_replays: int = 10,
         on_failure: Callable[[OSError], None] | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.identity = database_identity(database_url)
         self.folder = spool_root / f"db-{self.identity}"
@@ -96,6 +97,7 @@ class Journal:
         self.max_failures = max_failures
         self.max_replays = max_replays
         self.on_failure = on_failure
+        self.on_commit = on_commit
         self.quarantine = Quarantine(self.folder)
         self.owner: OwnerLock | None = None
         self.broken: OSError | None = None
@@ -196,6 +198,8 @@ class Journal:
         for segment in list(self._segments):
             if not segment.open_ids and segment is not self._current:
                 self._remove(segment)
+        if self.on_commit is not None:
+            self.on_commit()
 
     def rolled_back(self) -> None:
         """The open transaction failed: its entries stay in the journal for replay."""
