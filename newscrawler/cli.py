@@ -77,11 +77,15 @@ def project_config() -> NewscrawlerConfig:
     return NewscrawlerConfig.from_settings(get_project_settings())
 
 
-def run_spider(database_url: str, spider_name: str, **arguments: Any) -> int:
+def run_spider(
+    database_url: str, spider_name: str, spool_dir: str | None = None, **arguments: Any
+) -> int:
     """Run one of the project's spiders in this process, as ``scrapy crawl`` would."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     settings = get_project_settings()
     settings.set("DATABASE_URL", database_url, priority="cmdline")
+    if spool_dir:
+        settings.set("SPOOL_DIR", spool_dir, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(spider_name, **arguments)
     process.start()
@@ -95,7 +99,7 @@ def cmd_reextract(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_replay_spool(args: argparse.Namespace, out: TextIO) -> int:
     """Store what earlier crawls journaled but could not store (the ``replay`` spider)."""
-    return run_spider(args.database_url, "replay")
+    return run_spider(args.database_url, "replay", spool_dir=args.spool_dir)
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:

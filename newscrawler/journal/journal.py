@@ -42,6 +42,7 @@ from newscrawler.journal.owners import (
     OWNERS,
     OwnerLock,
     database_identity,
+    lock_held,
     make_private_dir,
     open_private,
     taken_over,
@@ -53,6 +54,7 @@ from newscrawler.quarantine import SEGMENT_SUFFIX, Quarantine
 logger = logging.getLogger(__name__)
 
 LEGACY_SUFFIX = ".jsonl"
+STALE_LOCK_SECONDS = 60
 REPLAY_MARK = "r"
 DOCUMENT_FIELDS = ("url", "spider", "content_type", "encoding", "status", "headers", "hints")
 
@@ -67,6 +69,7 @@ class Segment:
     open_ids: set[int] = field(default_factory=set)
     fd: int | None = None  # only the current segment is open for writing
     next_id: int = 0
+    unmarked: list[int] = field(default_factory=list)  # done, marker not yet written
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,8 @@ class Journal:
             self._remove(found.segment)
         elif found.segment is not self._current:
             self._mark(found.segment, Kind.DONE, {"ids": [found.local_id]})
-        # in the current segment, the done marker is written at the next commit
+        else:  # in the current segment, the marker is written when it is closed
+            found.segment.unmarked.append(found.local_id)
 
     def done_after_commit(self, entry: int | None) -> None:
         """``entry`` is written in the open transaction: done once it commits."""
@@ -234,9 +238,16 @@ class Journal:
         return claimed
 
     def _dead_owner_tokens(self) -> set[str]:
+        """Owners with segments and no live lock; stale locks of owners without segments go."""
         assert self.owner is not None
         tokens = {p.name.split(".", 1)[0] for p in self.folder.glob(f"*{SEGMENT_SUFFIX}")}
         tokens.discard(self.owner.token)
+        for lock in self.folder.glob(f"{OWNERS}/*.lock"):
+            if lock.stem in tokens or lock.stem == self.owner.token or lock_held(lock):
+                continue
+            with contextlib.suppress(OSError):  # a minute old: not one being taken right now
+                if time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
+                    lock.unlink()
         return tokens
 
     def adopt(self, path: Path) -> Iterator[RawDocument]:
@@ -408,6 +419,9 @@ class Journal:
     def _close_segment(self, segment: Segment | None) -> None:
         if segment is None:
             return
+        if segment.open_ids and segment.unmarked:
+            self._mark(segment, Kind.DONE, {"ids": segment.unmarked})
+        segment.unmarked = []
         if segment.fd is not None:
             with contextlib.suppress(OSError):
                 os.close(segment.fd)
