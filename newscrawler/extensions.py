@@ -26,7 +26,9 @@ from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Deduplicator
 from newscrawler.journal import Journal
-from newscrawler.stats import CrawlSummary
+from newscrawler.logformatter import install_log_policy
+from newscrawler.stats import EXIT_CODE, VERDICT, CrawlSummary
+from newscrawler.verdict import judge
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -49,6 +51,7 @@ class Services:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Services:
+        install_log_policy()
         extension = cls(crawler, NewscrawlerConfig.from_settings(crawler.settings))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -62,7 +65,12 @@ class Services:
         assert self.crawler.stats is not None
         raw_stats = self.crawler.stats.get_stats()
         summary = CrawlSummary.from_stats(raw_stats)
-        logger.info(summary.render())
+        # WARNING, so that a scheduled run at --loglevel=WARNING still reports what it did.
+        logger.warning(summary.render(reextract=spider.name == "reextract"))
+        verdict = judge(raw_stats, spider.name, reason)
+        self.crawler.stats.set_value(EXIT_CODE, verdict.code)
+        self.crawler.stats.set_value(VERDICT, verdict.reason)
+        raw_stats = self.crawler.stats.get_stats()
         self.store.close(
             status=STATUS_BY_REASON.get(reason, reason),
             counts={

@@ -7,6 +7,8 @@ settings (documented in README.md; read by :mod:`newscrawler.config`).
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
+# Our `crawl` command: exits non-zero when a run did not do its job (README, "Exit codes").
+COMMANDS_MODULE = "newscrawler.commands"
 
 # -- newscrawler -------------------------------------------------------------
 # Empty: $NEWSCRAWLER_DATABASE_URL, else sqlite:///var/news.sqlite3 under the project root
@@ -62,7 +64,15 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"
+# -o/-O feed exports write the article's contract fields (newscrawler.items.ExportedArticle).
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = [
+    "id", "url", "canonical_url", "title", "text", "language", "language_confidence",
+    "languages", "published_at", "authors", "site_name", "description", "tags",
+    "source_credit", "image_url", "declared_language", "content_hash", "duplicate_of",
+    "similarity", "fetched_url", "fetched_at", "spider", "outcome",
+]  # fmt: skip
+FEED_EXPORTERS = {"csv": "newscrawler.export.FeedCsvExporter"}
 LOG_LEVEL = "INFO"
 
 # -- scale-out ----------------------------------------------------------------

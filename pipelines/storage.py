@@ -22,8 +22,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from newscrawler import stats
 from newscrawler.db import models
 from newscrawler.dedup.decide import Decision, Outcome
-from newscrawler.dedup.urls import url_key
+from newscrawler.dedup.urls import clean_url, url_key
 from newscrawler.extensions import services
+from newscrawler.items import clean_tags
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from newscrawler.journal import Journal
 
 CONFLICT_ATTEMPTS = 3
+JOURNALED = "journaled"  # the exported outcome of a document kept for a later replay
 
 
 def _is_conflict(error: DBAPIError) -> bool:
@@ -92,19 +94,20 @@ class StoragePipeline:
         article: Article = item
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
-            return item
+            return article.exported(JOURNALED)
         try:
             keys = self.write_resolving_conflicts(article)
         except DBAPIError as error:
             self.lose_transaction(error)
             self.stats.inc_value(stats.JOURNALED)
-            return item
+            return article.exported(JOURNALED)
         self.batch.append(Pending(article, keys))
         if article.journal_id is not None:
             self.journal.done_after_commit(article.journal_id)
         if len(self.batch) >= self.batch_size:
             self.flush()
-        return item
+        # What leaves the pipeline (and -o/-O feed exports write): the clean contract fields.
+        return article.exported(article.dedup.outcome.value)
 
     def flush(self) -> None:
         """Commit the open transaction; on a conflict (deadlock, unique key), write it again."""
@@ -176,23 +179,28 @@ class StoragePipeline:
         if article.raw.replayed and decision.outcome is Outcome.UNCHANGED:
             row = self.store.db.get_one(models.Article, decision.article_id)
             fill_metadata(row, article)
+            article.stored_id = row.id
             return [stats.REEXTRACTED]
         if decision.outcome.is_duplicate:
             row = self._touch(decision, article)
             keys = [stats.duplicate_key(decision.outcome.value)]
         elif decision.outcome is Outcome.UPDATED:
+            assert raw_row is not None  # only a 304 (a duplicate) comes without a body
             row = self._update(article, decision, raw_row)
             keys = [stats.ARTICLES_UPDATED]
         else:
+            assert raw_row is not None
             row = self.store.add_article(new_row(article, decision, raw_row), decision.bands)
             near = decision.outcome is Outcome.NEAR_DUPLICATE
             keys = [stats.NEAR_DUPLICATES if near else stats.ARTICLES_NEW]
             keys.append(stats.language_key(row.language))
+        article.stored_id = row.id
         if not article.raw.replayed:
             self.store.add_sighting(
                 row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
             )
-            for fetched in {article.raw.url, article.raw.hints.get("requested_url")} - {None}:
+            requested = article.raw.hints.get("requested_url")
+            for fetched in {article.raw.url, *([requested] if isinstance(requested, str) else [])}:
                 self.store.record_url_state(article.raw, url_key(fetched), row.id)
         return keys
 
@@ -216,7 +224,7 @@ class StoragePipeline:
 
 def new_row(article: Article, decision: Decision, raw_row: models.RawDocument) -> models.Article:
     row = models.Article(
-        url=article.raw.url,
+        url=clean_url(article.raw.url),  # the fetched spelling is kept in its sighting
         url_key=article.url_key or article.raw.url,
         first_seen_at=article.raw.fetched_at,
     )
@@ -250,7 +258,7 @@ def fill_metadata(row: models.Article, article: Article) -> None:
     row.authors = "; ".join(article.authors) or None
     row.site_name = article.site_name
     row.description = article.description
-    row.tags = article.tags or None
+    row.tags = clean_tags(article.tags) or None
     row.source_credit = article.source_credit
     row.image_url = article.image_url
     row.extractor = article.extractor
