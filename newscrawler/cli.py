@@ -1,8 +1,10 @@
-"""The operator's command line: ``newscrawler <command>``.
+"""The operator's command line: newscrawler COMMAND [options].
 
-Commands work on ``DATABASE_URL`` (``--database-url`` or the
-``NEWSCRAWLER_DATABASE_URL`` environment variable, else the project default)
-without starting a crawl.
+Commands work on DATABASE_URL: --database-url (before or after the command),
+else the NEWSCRAWLER_DATABASE_URL environment variable, else the default
+database under the data directory (NEWSCRAWLER_HOME). Read-only commands
+(show, stats, export) never create a database; every command exits non-zero
+with one line on standard error when it could not do its job.
 """
 
 from __future__ import annotations
@@ -10,204 +12,86 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
-from sqlalchemy import func, select
-
-from newscrawler import export
+from newscrawler import verdict
 from newscrawler.config import default_database_url
-from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
-from newscrawler.db.models import Article, CrawlRun
-from newscrawler.db.schema import UnknownSchemaVersion, ensure_schema
-from newscrawler.spiders.reextract import parse_since
+from newscrawler.credentials import mask_credentials
+from newscrawler.db.schema import UnknownSchemaVersion
+from newscrawler.ops import CommandError, crawls, exporting, report, schema, show
 
 Command = Callable[[argparse.Namespace, TextIO], int]
-RUN_ROW = "{:>5}  {:<12} {:<12} {:<20} {:>7} {:>6} {:>5} {:>7} {:>6}"
+Register = Callable[[Any, list[argparse.ArgumentParser]], None]
+
+# The one place subcommands are registered: each module adds its own parser(s)
+# with ``register(commands, common)`` and keeps its logic to itself.
+SUBCOMMANDS: tuple[Register, ...] = (
+    show.register,
+    report.register,
+    exporting.register,
+    crawls.register,
+    schema.register,
+)
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell tool exits with after `| head`
 
 
-def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
-    engine = make_engine(args.database_url)
-    revision = ensure_schema(engine)
-    print(f"{mask_url(args.database_url)} is at schema revision {revision}", file=out)
-    return 0
+def package_version() -> str:
+    try:
+        return version("newscrawler")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
-def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    """A table of the stored articles: id, language, length, title, URL."""
-    engine = make_engine(args.database_url)
-    ensure_schema(engine)
-    with make_sessionmaker(engine)() as session:
-        total = session.scalar(select(func.count(Article.id))) or 0
-        rows = session.execute(
-            select(
-                Article.id,
-                Article.language,
-                Article.language_confidence,
-                func.length(Article.text).label("length"),
-                Article.duplicate_of,
-                Article.title,
-                Article.url,
-            )
-            .order_by(Article.id)
-            .limit(args.limit)
-        ).all()
-    print(f"{total} articles in {mask_url(args.database_url)}", file=out)
-    print(f"{'id':>5}  {'lang':<4} {'conf':>4}  {'chars':>6}  {'dup of':>6}  title", file=out)
-    for row in rows:
-        title = (row.title or "(no title)")[: args.width]
-        dup = str(row.duplicate_of or "")
-        print(
-            f"{row.id:>5}  {row.language:<4} {row.language_confidence:>4.2f}  {row.length:>6}  "
-            f"{dup:>6}  {title}",
-            file=out,
-        )
-    return 0
-
-
-def run_spider(database_url: str, spider_name: str, **arguments: Any) -> int:
-    """Run one of the project's spiders in this process, as ``scrapy crawl`` would."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
-    settings = get_project_settings()
-    settings.set("DATABASE_URL", database_url, priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl(spider_name, **arguments)
-    process.start()
-    return 0
-
-
-def cmd_reextract(args: argparse.Namespace, out: TextIO) -> int:
-    """Stored raw documents through today's pipeline (the ``reextract`` spider)."""
-    return run_spider(args.database_url, "reextract", since=args.since, spider=args.spider)
-
-
-def cmd_replay_spool(args: argparse.Namespace, out: TextIO) -> int:
-    """Store what earlier crawls journaled but could not store (the ``replay`` spider)."""
-    return run_spider(args.database_url, "replay")
-
-
-def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Stream articles to a file or standard output."""
-    if args.format == "parquet" and not args.output:
-        print("newscrawler: --format parquet needs --output PATH", file=sys.stderr)
-        return 2
-    engine = make_engine(args.database_url)
-    ensure_schema(engine)
-    query = export.article_query(
-        since=parse_since(args.since), language=args.language, one_per_story=args.one_per_story
+def common_options() -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy URL (default: $NEWSCRAWLER_DATABASE_URL, else the data directory's "
+        "news.sqlite3)",
     )
-    with make_sessionmaker(engine)() as session:
-        records = export.rows(session, query)
-        if args.format == "parquet":
-            count = export.write_parquet(records, args.output)
-        else:
-            writer = export.write_jsonl if args.format == "jsonl" else export.write_csv
-            with _open_output(args.output, out) as stream:
-                count = writer(records, stream)
-    print(f"exported {count} articles", file=sys.stderr)
-    return 0
-
-
-@contextmanager
-def _open_output(path: str | None, default: TextIO) -> Iterator[TextIO]:
-    if not path or path == "-":
-        yield default
-        return
-    with Path(path).open("w", encoding="utf-8", newline="") as stream:
-        yield stream
-
-
-def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
-    """Counts per crawl run, per site and per language."""
-    engine = make_engine(args.database_url)
-    ensure_schema(engine)
-    with make_sessionmaker(engine)() as session:
-        print("crawl runs (newest first):", file=out)
-        print(RUN_ROW.format("id", "spider", "status", "started (UTC)", "fetched", "stored",
-                             "dups", "dropped", "errors"), file=out)  # fmt: skip
-        recent = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(args.runs)
-        for run in session.scalars(recent):
-            started = f"{run.started_at:%Y-%m-%d %H:%M:%S}"
-            print(RUN_ROW.format(run.id, run.spider, run.status, started, run.fetched,
-                                 run.stored, run.duplicates, run.dropped, run.errors),
-                  file=out)  # fmt: skip
-        _print_counts(session, out, "articles per language", Article.language)
-        _print_counts(session, out, "articles per site", Article.site_name, limit=args.sites)
-    return 0
-
-
-def _print_counts(session: Any, out: TextIO, heading: str, column: Any, limit: int = 50) -> None:
-    print(f"\n{heading} (all / one per story):", file=out)
-    stories = func.count(Article.id).filter(Article.duplicate_of.is_(None))
-    query = (
-        select(column, func.count(Article.id), stories)
-        .group_by(column)
-        .order_by(func.count(Article.id).desc())
-        .limit(limit)
-    )
-    for value, total, unique in session.execute(query):
-        print(f"  {value or '(unknown)':<40} {total:>8} {unique:>8}", file=out)
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newscrawler", description=__doc__)
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="SQLAlchemy URL (default: NEWSCRAWLER_DATABASE_URL, else var/news.sqlite3)",
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="newscrawler",
+        description=__doc__,
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    db = commands.add_parser("db", help="database schema management")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="upgrade the schema to this version").set_defaults(
-        handler=cmd_db_upgrade
-    )
-
-    show = commands.add_parser("show", help="list stored articles")
-    show.add_argument("--limit", type=int, default=50)
-    show.add_argument("--width", type=int, default=70, help="title characters to print")
-    show.set_defaults(handler=cmd_show)
-
-    reextract = commands.add_parser(
-        "reextract", help="re-run extraction over stored raw documents, fetching nothing"
-    )
-    reextract.add_argument("--since", help="only articles first seen at or after this ISO time")
-    reextract.add_argument("--spider", help="only documents fetched by this spider")
-    reextract.set_defaults(handler=cmd_reextract)
-
-    exporter = commands.add_parser("export", help="stream articles for downstream jobs")
-    exporter.add_argument("--format", choices=export.FORMATS, default="jsonl")
-    exporter.add_argument("--since", help="only articles first seen at or after this ISO time")
-    exporter.add_argument("--language", help="only articles in this ISO 639-1 language")
-    exporter.add_argument("--one-per-story", action="store_true", help="leave out near-duplicates")
-    exporter.add_argument("--output", help="file to write (default: standard output)")
-    exporter.set_defaults(handler=cmd_export)
-
-    stats = commands.add_parser("stats", help="counts per crawl run, site and language")
-    stats.add_argument("--runs", type=int, default=20, help="how many recent runs")
-    stats.add_argument("--sites", type=int, default=30, help="how many sites")
-    stats.set_defaults(handler=cmd_stats)
-
-    commands.add_parser(
-        "replay-spool", help="store documents left in the journal by crashed or offline crawls"
-    ).set_defaults(handler=cmd_replay_spool)
+    parser.add_argument("--version", action="version", version=f"newscrawler {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in SUBCOMMANDS:
+        register(commands, [common])
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     args = build_parser().parse_args(argv)
-    args.database_url = args.database_url or default_database_url()
+    args.database_url = getattr(args, "database_url", None) or default_database_url()
     handler: Command = args.handler
     try:
         return handler(args, out)
+    except CommandError as error:
+        return fail(str(error), error.code)
     except UnknownSchemaVersion as error:
-        print(f"newscrawler: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error), verdict.USAGE)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) is gone: stop quietly, and keep Python's own
+        # flush at exit from raising again on the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE
+
+
+def fail(message: str, code: int) -> int:
+    print(f"newscrawler: {mask_credentials(message)}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

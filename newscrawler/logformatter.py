@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 DOWNLOAD_ERROR = "Fetch failed: %(request)s: %(errmsg)s"
-SCRAPER_LOGGER = "scrapy.core.scraper"
+# Where Scrapy logs a fetch that failed for good: a page, or a site's robots.txt.
+QUIET_TRACEBACK_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
 
 
 class NewsLogFormatter(LogFormatter):
@@ -63,17 +64,18 @@ class QuietDownloadErrors(logging.Filter):
     """Drops the traceback from our one-line fetch failures."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.msg == DOWNLOAD_ERROR:
+        if record.msg == DOWNLOAD_ERROR or str(record.msg).startswith("Error downloading"):
             record.exc_info = None
             record.exc_text = None
         return True
 
 
 def install_quiet_download_errors() -> None:
-    """Attach :class:`QuietDownloadErrors` to Scrapy's scraper logger (idempotent)."""
-    logger = logging.getLogger(SCRAPER_LOGGER)
-    if not any(isinstance(f, QuietDownloadErrors) for f in logger.filters):
-        logger.addFilter(QuietDownloadErrors())
+    """Attach :class:`QuietDownloadErrors` to the loggers of fetch failures (idempotent)."""
+    for name in QUIET_TRACEBACK_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietDownloadErrors) for f in logger.filters):
+            logger.addFilter(QuietDownloadErrors())
 
 
 # Libraries whose own log lines are not for the operator: Alembic announces its

@@ -11,12 +11,13 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 COMMANDS_MODULE = "newscrawler.commands"
 
 # -- newscrawler -------------------------------------------------------------
-# Empty: $NEWSCRAWLER_DATABASE_URL, else sqlite:///var/news.sqlite3 under the project root
-# (resolved when a crawler starts, by newscrawler.config, never at import).
+# Empty: $NEWSCRAWLER_DATABASE_URL, else news.sqlite3 in the data directory: $NEWSCRAWLER_HOME,
+# else var/ under the project root in a checkout, else the platform's user data folder
+# (resolved when a crawler starts, by newscrawler.config.data_dir, never at import).
 DATABASE_URL = ""
 STORE_BATCH_SIZE = 100
 STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2 s, 4 s… up to this
-SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
+SPOOL_DIR = ""  # the write-ahead journal; empty = spool/ in the data directory (see DATABASE_URL)
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
 DEDUP_THRESHOLD = 0.8
@@ -43,7 +44,11 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "newscrawler.extensions.Services": 0,
+    # LogStats plus documents/s and our counts (and a terminal bar with PROGRESS_BAR)
+    "scrapy.extensions.logstats.LogStats": None,
+    "newscrawler.progress.ProgressStats": 0,
 }
+PROGRESS_BAR = False  # newscrawler reextract / replay-spool turn it on on a terminal
 
 # -- web crawls: politeness and scheduled runs ---------------------------------
 # Say who you are: set CONTACT (a URL or e-mail address) for your deployment.
