@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +190,31 @@ def test_stats_shows_exit_codes_and_can_hide_empty_runs(database: str) -> None:
         ("seeds", "0"),
     ]
     assert [row[1] for row in runs(hidden.stdout)] == ["files", "seeds"]
+
+
+def test_reextract_of_a_missing_database_creates_nothing(tmp_path: Path) -> None:
+    result = newscrawler("reextract", "--database-url", f"sqlite:///{tmp_path / 'x' / 'n.db'}")
+    assert result.returncode == 3 and "no database at" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_export_draws_a_progress_bar_on_a_terminal(database: str, tmp_path: Path) -> None:
+    main, terminal = pty.openpty()
+    target = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "newscrawler.cli", "export", "--database-url", database,
+               "--output", str(target)]  # fmt: skip
+    with subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=terminal) as process:
+        os.close(terminal)
+        seen = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(main, 4096):
+                seen += chunk
+        assert process.wait(timeout=60) == 0
+    os.close(main)
+    assert b"exporting [" in seen and b"84/84" in seen
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 84
+
+
+def test_export_to_a_pipe_has_no_progress_bar(database: str, tmp_path: Path) -> None:
+    result = newscrawler("export", "--database-url", database, "--output", str(tmp_path / "o"))
+    assert result.returncode == 0 and result.stderr == "exported 84 articles\n"

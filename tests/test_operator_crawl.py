@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, Sighting
 
-from .conftest import PROJECT_ROOT, CrawlRunner
+from .conftest import PROJECT_ROOT, CrawlRunner, write_articles
 
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 HTML = (PROJECT_ROOT / "tests/fixtures/html/news_article.html").read_text(encoding="utf-8")
@@ -217,3 +217,11 @@ def test_log_has_no_library_chatter(run_crawl: CrawlRunner) -> None:
     result = run_crawl("seeds")
     assert "Context impl" not in result.stderr
     assert "Will assume" not in result.stderr
+
+
+def test_long_runs_log_progress(run_crawl: CrawlRunner, tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "articles", 40)
+    result = run_crawl("files", "-a", f"path={folder}", "-s", "LOGSTATS_INTERVAL=0.2")
+    progress = [line for line in result.stderr.splitlines() if "Progress: " in line]
+    assert progress, result.stderr[-2000:]
+    assert all("documents (" in line and "/s)" in line and "stored" in line for line in progress)

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from scrapy.utils.project import get_project_settings
 
 from newscrawler.commands.crawl import crawler_process, run_crawler
-from newscrawler.ops import since
+from newscrawler.ops import open_for_reading, since
 
 SETTINGS_MODULE = "newscrawler.settings"
 
@@ -68,6 +68,7 @@ def run_spider(database_url: str, spider_name: str, **arguments: Any) -> int:
 
 
 def run_reextract(args: argparse.Namespace, out: TextIO) -> int:
+    open_for_reading(args.database_url).dispose()  # nothing to re-extract in a missing database
     start = args.since.isoformat() if args.since else None
     return run_spider(args.database_url, "reextract", since=start, spider=args.spider)
 
