@@ -129,11 +129,11 @@ class CrawlSummary:
                 f"documents fetched: {self.documents}",
                 f"articles stored: {self.stored} (of which near-duplicates: "
                 f"{self.near_duplicates}), updated: {self.updated}",
-                f"duplicates: {self.total_duplicates} {_braced(self.duplicates)}",
+                f"duplicates: {self.total_duplicates}{_braced(self.duplicates)}",
             ]
         lines += [
-            f"dropped: {self.total_dropped} {_braced(self.dropped)}",
-            f"failed fetches: {self.total_failed} {_braced(self.failed)}",
+            f"dropped: {self.total_dropped}{_braced(self.dropped)}",
+            f"failed fetches: {self.total_failed}{_braced(self.failed)}",
             f"left in the journal (not stored): {self.journaled}",
             f"languages: {inline(self.languages) or '-'}",
             f"errors: {self.errors}",
@@ -144,4 +144,4 @@ class CrawlSummary:
 
 
 def _braced(counts: Mapping[str, int]) -> str:
-    return f"({inline(counts)})" if counts else ""
+    return f" ({inline(counts)})" if counts else ""
