@@ -28,6 +28,7 @@ from newscrawler.dedup.decide import Deduplicator
 from newscrawler.journal import Journal
 from newscrawler.logformatter import install_log_policy
 from newscrawler.stats import EXIT_CODE, VERDICT, CrawlSummary
+from newscrawler.usage import check_database_url
 from newscrawler.verdict import judge
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ class Services:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Services:
         install_log_policy()
-        extension = cls(crawler, NewscrawlerConfig.from_settings(crawler.settings))
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        check_database_url(config.database_url)  # one line and exit 2, not a crawl into nothing
+        extension = cls(crawler, config)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

@@ -24,3 +24,43 @@ def require(value: str | None, message: str) -> str:
     if not value:
         raise SpiderArgumentError(message)
     return value
+
+
+class ConfigurationError(UsageError):
+    """A setting cannot work as given (a malformed ``DATABASE_URL``, a driver not installed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, print_help=False)
+
+
+# Optional dependencies, by the module that is missing: the extra that installs it.
+EXTRAS = {"psycopg": "postgres", "psycopg2": "postgres", "pyarrow": "parquet"}
+
+
+def install_hint(module: str) -> str | None:
+    """``pip install 'newscrawler[extra]'`` for an optional module, else None."""
+    extra = EXTRAS.get(module.split(".")[0])
+    if extra is None:
+        return None
+    return (
+        f"this needs the {module.split('.')[0]} module: pip install 'newscrawler[{extra}]' "
+        f"(in a checkout: pip install -e '.[{extra}]')"
+    )
+
+
+def check_database_url(url: str) -> None:
+    """Fail at start, in one line, on a URL that can never connect (password masked)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from newscrawler.credentials import mask_credentials
+
+    try:
+        make_url(url).get_dialect().import_dbapi()
+    except ModuleNotFoundError as error:
+        hint = install_hint(error.name or "")
+        raise ConfigurationError(hint or f"DATABASE_URL needs a missing module: {error}") from None
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise ConfigurationError(
+            f"DATABASE_URL {mask_credentials(url)!r} is not a usable database URL ({error})"
+        ) from None

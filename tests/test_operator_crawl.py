@@ -225,3 +225,20 @@ def test_long_runs_log_progress(run_crawl: CrawlRunner, tmp_path: Path) -> None:
     progress = [line for line in result.stderr.splitlines() if "Progress: " in line]
     assert progress, result.stderr[-2000:]
     assert all("documents (" in line and "/s)" in line and "stored" in line for line in progress)
+
+
+def test_malformed_database_url_stops_the_crawl_at_once(run_crawl: CrawlRunner) -> None:
+    result = run_crawl("seeds", database_url="news.sqlite3", returncode=2)
+    assert "'news.sqlite3' is not a usable database URL" in last_line(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_postgres_driver_names_the_extra(run_crawl: CrawlRunner, tmp_path: Path) -> None:
+    stub = tmp_path / "blocked" / "psycopg"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'psycopg'\", name='psycopg')\n"
+    )
+    result = run_crawl("seeds", database_url="postgresql+psycopg://news:pw@127.0.0.1:1/news",
+                       env={"PYTHONPATH": str(stub.parent)}, returncode=2)  # fmt: skip
+    assert "pip install 'newscrawler[postgres]'" in last_line(result)

@@ -91,6 +91,8 @@ def run_crawler(process: CrawlerProcessBase, crawler: Crawler | str, **arguments
 def outcome(crawler: Crawler, start: Start, bootstrap_failed: bool) -> verdict.Verdict:
     """The crawl's verdict, or why it could not start."""
     name = getattr(crawler.spidercls, "name", "?")
+    if isinstance(start.error, UsageError):  # a spider argument or a setting
+        return verdict.Verdict(verdict.USAGE, f"spider {name}: {start.error}")
     if start.error is not None and crawler.spider is None:
         if isinstance(start.error, ARGUMENT_ERRORS):
             return verdict.Verdict(verdict.USAGE, f"spider {name}: {start.error}")

@@ -25,9 +25,8 @@ from newscrawler.credentials import mask_credentials
 from newscrawler.db.engine import make_engine, mask_url
 from newscrawler.db.schema import alembic_config, current_revision
 from newscrawler.language.codes import MACROLANGUAGE_OF, UNDETERMINED
+from newscrawler.usage import install_hint
 
-# Optional dependencies, by the module that is missing: the extra that installs it.
-EXTRAS = {"psycopg": "postgres", "psycopg2": "postgres", "pyarrow": "parquet"}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -42,15 +41,10 @@ class CommandError(Exception):
 
 def missing_extra(error: ModuleNotFoundError) -> CommandError:
     """The error for an optional dependency that is not installed, naming the extra."""
-    module = (error.name or "").split(".")[0]
-    extra = EXTRAS.get(module)
-    if extra is None:
+    hint = install_hint(error.name or "")
+    if hint is None:
         return CommandError(f"a required module is missing: {error}")
-    return CommandError(
-        f"this needs the {module} module: pip install 'newscrawler[{extra}]' "
-        f"(in a checkout: pip install -e '.[{extra}]')",
-        verdict.USAGE,
-    )
+    return CommandError(hint, verdict.USAGE)
 
 
 def open_engine(url: str) -> Engine:
