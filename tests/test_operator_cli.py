@@ -218,3 +218,21 @@ def test_export_draws_a_progress_bar_on_a_terminal(database: str, tmp_path: Path
 def test_export_to_a_pipe_has_no_progress_bar(database: str, tmp_path: Path) -> None:
     result = newscrawler("export", "--database-url", database, "--output", str(tmp_path / "o"))
     assert result.returncode == 0 and result.stderr == "exported 84 articles\n"
+
+
+def test_reextract_draws_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
+    crawl("seeds", database_url=url, spool_dir=tmp_path / "spool")
+    main, terminal = pty.openpty()
+    command = [sys.executable, "-m", "newscrawler.cli", "reextract", "--database-url", url]
+    env = {**os.environ, "NEWSCRAWLER_HOME": str(tmp_path)}
+    with subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=terminal, env=env) as process:
+        os.close(terminal)
+        seen = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(main, 4096):
+                seen += chunk
+        assert process.wait(timeout=120) == 0
+    os.close(main)
+    assert b"\rdocuments 4 (" in seen
+    assert b"documents re-extracted: 4" in seen
