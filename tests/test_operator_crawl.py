@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, Sighting
 
-from .conftest import PROJECT_ROOT, CrawlRunner, write_articles
+from .conftest import PROJECT_ROOT, CrawlRunner, crawl_command, write_articles
 
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 HTML = (PROJECT_ROOT / "tests/fixtures/html/news_article.html").read_text(encoding="utf-8")
@@ -250,3 +252,18 @@ def test_missing_postgres_driver_names_the_extra(run_crawl: CrawlRunner, tmp_pat
     result = run_crawl("seeds", database_url="postgresql+psycopg://news:pw@127.0.0.1:1/news",
                        env={"PYTHONPATH": str(stub.parent)}, returncode=2)  # fmt: skip
     assert "pip install 'newscrawler[postgres]'" in last_line(result)
+
+
+def test_interrupted_crawl_exits_6(tmp_path: Path, sqlite_url: str, spool_dir: Path) -> None:
+    folder = write_articles(tmp_path / "articles", 60)
+    command = crawl_command("files", "-a", f"path={folder}", "-s", "CONCURRENT_REQUESTS=1",
+                            "-s", "DOWNLOAD_DELAY=0.2", database_url=sqlite_url,
+                            spool_dir=spool_dir)  # fmt: skip
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(spool_dir.glob("*.jsonl")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)  # what Ctrl-C or a polite scheduler stop does
+    stderr = process.communicate(timeout=120)[1]
+    assert process.returncode == 6, stderr[-2000:]
+    assert "interrupted (shutdown)" in stderr.strip().splitlines()[-1]
