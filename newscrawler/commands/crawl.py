@@ -102,8 +102,15 @@ def outcome(crawler: Crawler, start: Start, bootstrap_failed: bool) -> verdict.V
             exc_info=(type(start.error), start.error, start.error.__traceback__),
         )
         return verdict.Verdict(verdict.FAILED, f"spider {name} could not start: {start.error!r}")
-    if start.error is not None or bootstrap_failed:
+    if start.error is not None:
+        logger.error(
+            "The %s crawl failed",
+            name,
+            exc_info=(type(start.error), start.error, start.error.__traceback__),
+        )
         return verdict.Verdict(verdict.FAILED, f"spider {name}: the crawl failed ({start.error!r})")
+    if bootstrap_failed:
+        return verdict.Verdict(verdict.FAILED, f"spider {name}: the crawl could not start")
     code = crawler.stats.get_value(stats.EXIT_CODE) if crawler.stats else None
     reason = crawler.stats.get_value(stats.VERDICT) if crawler.stats else None
     if code is None:
