@@ -20,7 +20,7 @@ from newscrawler import verdict
 from newscrawler.config import default_database_url
 from newscrawler.credentials import mask_credentials
 from newscrawler.db.schema import UnknownSchemaVersion
-from newscrawler.ops import CommandError, crawls, exporting, report, schema, show
+from newscrawler.ops import CommandError, crawls, exporting, report, schema, show, stories
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 Register = Callable[[Any, list[argparse.ArgumentParser]], None]
@@ -31,6 +31,7 @@ SUBCOMMANDS: tuple[Register, ...] = (
     show.register,
     report.register,
     exporting.register,
+    stories.register,
     crawls.register,
     schema.register,
 )

@@ -61,6 +61,7 @@ class NewscrawlerConfig:
     spool_dir: str
     extract_max_bytes: int
     recurring_min_documents: int
+    extract_processes: int
     dedup_threshold: float
     dedup_num_perm: int
     dedup_shingle_size: int
@@ -70,6 +71,10 @@ class NewscrawlerConfig:
     revisit_interval: float
     retry_after_max: float
     retry_backoff_base: float
+    story_window_hours: float
+    story_min_shared: float
+    story_min_overlap: float
+    story_min_keys: int
     progress_bar: bool
 
     @classmethod
@@ -82,6 +87,7 @@ class NewscrawlerConfig:
             spool_dir=settings.get("SPOOL_DIR") or str(data_dir() / "spool"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
+            extract_processes=settings.getint("EXTRACT_PROCESSES"),
             dedup_threshold=settings.getfloat("DEDUP_THRESHOLD"),
             dedup_num_perm=settings.getint("DEDUP_NUM_PERM"),
             dedup_shingle_size=settings.getint("DEDUP_SHINGLE_SIZE"),
@@ -91,5 +97,9 @@ class NewscrawlerConfig:
             revisit_interval=settings.getfloat("REVISIT_INTERVAL"),
             retry_after_max=settings.getfloat("RETRY_AFTER_MAX"),
             retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE"),
+            story_window_hours=settings.getfloat("STORY_WINDOW_HOURS"),
+            story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
+            story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
+            story_min_keys=settings.getint("STORY_MIN_KEYS"),
             progress_bar=settings.getbool("PROGRESS_BAR"),
         )

@@ -46,7 +46,7 @@ class RedisFrontier:
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", PRIORITY)
 
 
-class RedisScheduler(Scheduler):
+class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untyped
     """scrapy-redis' scheduler, counting stats the way current Scrapy expects (no spider arg)."""
 
     def enqueue_request(self, request: Request) -> bool:
@@ -59,7 +59,7 @@ class RedisScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        request = self.queue.pop(self.idle_before_close)
+        request: Request | None = self.queue.pop(self.idle_before_close)
         if request and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request

@@ -11,10 +11,14 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.dedup.urls import clean_url
 from newscrawler.extraction.result import Extraction
+
+if TYPE_CHECKING:
+    from newscrawler.dedup.decide import Decision
+    from newscrawler.language.identify import LanguageResult
 
 NOT_MODIFIED = 304  # the HTTP status of a conditional revisit whose page has not changed
 
@@ -51,11 +55,14 @@ class Article(Extraction):
     # Dedup stage
     url_key: str | None = None
     content_hash: str | None = None
-    dedup: Any = None
-    # Language stage
+    dedup: Decision | None = None
+    # Language stage: what the worker that extracted the text identified, applied by the stage
+    identified: LanguageResult | None = None
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    # Story stage
+    story_id: int | None = None
     # Store stage: the id of the articles row this document was stored as (or sighted for)
     stored_id: int | None = None
 
@@ -80,8 +87,9 @@ class Article(Extraction):
             image_url=self.image_url,
             declared_language=self.declared_language,
             content_hash=self.content_hash,
-            duplicate_of=getattr(decision, "duplicate_of", None),
-            similarity=getattr(decision, "similarity", None),
+            duplicate_of=decision.duplicate_of if decision else None,
+            similarity=decision.similarity if decision else None,
+            story_id=self.story_id,
             fetched_url=self.raw.url,
             fetched_at=self.raw.fetched_at,
             spider=self.raw.spider,
@@ -132,6 +140,7 @@ class ExportedArticle:
     content_hash: str | None
     duplicate_of: int | None
     similarity: float | None
+    story_id: int | None
     fetched_url: str
     fetched_at: datetime | None = field(default=None, metadata=ISO_TIME)
     spider: str

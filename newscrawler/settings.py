@@ -20,17 +20,24 @@ STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2
 SPOOL_DIR = ""  # the write-ahead journal; empty = spool/ in the data directory (see DATABASE_URL)
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
+EXTRACT_PROCESSES = 0  # extraction worker processes; 0 = one per core
 DEDUP_THRESHOLD = 0.8
 DEDUP_NUM_PERM = 128
 DEDUP_SHINGLE_SIZE = 3
 LANGUAGES: list[str] = []  # candidate languages; empty = all the identifier supports
 LANGUAGE_MIN_CONFIDENCE = 0.3  # as measured in docs/language.md
 LANGUAGE_MIN_CHARS = 8  # letters; a CJK headline has about ten
+# Stories (newscrawler.story; thresholds measured with python -m bench.stories)
+STORY_WINDOW_HOURS = 72.0  # articles further apart in time never share a story
+STORY_MIN_SHARED = 4.0  # summed weight of the keys two articles must share
+STORY_MIN_OVERLAP = 0.3  # ... as a share of the sparser article's signals
+STORY_MIN_KEYS = 3  # ... and how many keys at least
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     "pipelines.language.LanguagePipeline": 300,
+    "pipelines.story.StoryPipeline": 350,
     "pipelines.storage.StoragePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
@@ -75,7 +82,7 @@ FEED_EXPORT_FIELDS = [
     "id", "url", "canonical_url", "title", "text", "language", "language_confidence",
     "languages", "published_at", "authors", "site_name", "description", "tags",
     "source_credit", "image_url", "declared_language", "content_hash", "duplicate_of",
-    "similarity", "fetched_url", "fetched_at", "spider", "outcome",
+    "similarity", "story_id", "fetched_url", "fetched_at", "spider", "outcome",
 ]  # fmt: skip
 FEED_EXPORTERS = {"csv": "newscrawler.export.FeedCsvExporter"}
 LOG_LEVEL = "INFO"

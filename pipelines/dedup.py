@@ -7,7 +7,7 @@ between.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from newscrawler.db.store import ArticleStore
     from newscrawler.dedup.decide import Deduplicator
+    from newscrawler.items import Article
 
 
 class DedupPipeline:
@@ -35,7 +36,7 @@ class DedupPipeline:
         shared = services(crawler)
         return cls(shared.store, shared.deduplicator)
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
         key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
         adapter["url_key"] = key

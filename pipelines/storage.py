@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from newscrawler.db.store import ArticleStore
     from newscrawler.dedup.decide import Deduplicator
-    from newscrawler.items import Article
+    from newscrawler.items import Article, ExportedArticle
     from newscrawler.journal import Journal
 
 CONFLICT_ATTEMPTS = 3
@@ -90,8 +90,8 @@ class StoragePipeline:
     def close_spider(self) -> None:
         self.flush()
 
-    def process_item(self, item: Any) -> Any:
-        article: Article = item
+    def process_item(self, item: Article) -> ExportedArticle:
+        article = item
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
             return article.exported(JOURNALED)
@@ -107,6 +107,7 @@ class StoragePipeline:
         if len(self.batch) >= self.batch_size:
             self.flush()
         # What leaves the pipeline (and -o/-O feed exports write): the clean contract fields.
+        assert article.dedup is not None  # decided by write_resolving_conflicts
         return article.exported(article.dedup.outcome.value)
 
     def flush(self) -> None:
@@ -185,7 +186,7 @@ class StoragePipeline:
             row = self._touch(decision, article)
             keys = [stats.duplicate_key(decision.outcome.value)]
         elif decision.outcome is Outcome.UPDATED:
-            assert raw_row is not None  # only a 304 (a duplicate) comes without a body
+            assert raw_row is not None  # only a 304 has no raw document, and it is a duplicate
             row = self._update(article, decision, raw_row)
             keys = [stats.ARTICLES_UPDATED]
         else:
@@ -200,7 +201,7 @@ class StoragePipeline:
                 row.id, article.raw.url, article.raw.spider, article.raw.fetched_at
             )
             requested = article.raw.hints.get("requested_url")
-            for fetched in {article.raw.url, *([requested] if isinstance(requested, str) else [])}:
+            for fetched in {article.raw.url, requested} if requested else {article.raw.url}:
                 self.store.record_url_state(article.raw, url_key(fetched), row.id)
         return keys
 
@@ -244,6 +245,7 @@ def fill_row(
     row.content_hash = decision.content_hash
     row.duplicate_of = decision.duplicate_of
     row.similarity = decision.similarity
+    row.story_id = article.story_id or row.story_id
     row.raw_document = raw_row
     if not article.raw.replayed:
         row.last_seen_at = article.raw.fetched_at

@@ -17,6 +17,8 @@ import pytest
 
 from .conftest import PROJECT_ROOT, crawl, write_articles
 
+pytestmark = pytest.mark.slow  # real processes
+
 # Columns downstream jobs read (docs/ARCHITECTURE contract + README), whatever else is added.
 CONTRACT_COLUMNS = {
     "id", "url", "canonical_url", "title", "text", "language", "language_confidence",

@@ -30,6 +30,8 @@ from newscrawler.db.models import Article, Sighting
 
 from .conftest import PROJECT_ROOT, CrawlRunner, crawl_command, write_articles
 
+pytestmark = pytest.mark.slow  # real processes
+
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 HTML = (PROJECT_ROOT / "tests/fixtures/html/news_article.html").read_text(encoding="utf-8")
 # The same tag spelled escaped and plain (as CMSs put it in JSON-LD), and in two cases.
@@ -41,7 +43,7 @@ EXPORTED_FIELDS = [
     "id", "url", "canonical_url", "title", "text", "language", "language_confidence",
     "languages", "published_at", "authors", "site_name", "description", "tags",
     "source_credit", "image_url", "declared_language", "content_hash", "duplicate_of",
-    "similarity", "fetched_url", "fetched_at", "spider", "outcome",
+    "similarity", "story_id", "fetched_url", "fetched_at", "spider", "outcome",
 ]  # fmt: skip
 
 

@@ -10,8 +10,6 @@ cost of a lookup does not grow with the number of stored articles.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,16 +18,15 @@ import xxhash
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
-WORD = re.compile(r"\w+")
-# Scripts written without spaces between words: shingle characters instead.
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+from newscrawler.text.normalise import word_string
+from newscrawler.text.scripts import UNSPACED_CHAR
+
 INT64 = 1 << 63
 
 
 def normalize_text(text: str) -> str:
     """Fold Unicode forms, case, punctuation and whitespace."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(WORD.findall(folded))
+    return word_string(text)
 
 
 def content_hash(text: str) -> str:
@@ -39,7 +36,8 @@ def content_hash(text: str) -> str:
 
 def tokens(normalized: str) -> list[str]:
     """Words, or characters for scripts written without spaces."""
-    if len(UNSPACED.findall(normalized)) > len(normalized) // 3:
+    # Scripts written without spaces between words: shingle characters instead.
+    if len(UNSPACED_CHAR.findall(normalized)) > len(normalized) // 3:
         return [ch for ch in normalized if not ch.isspace()]
     return normalized.split()
 

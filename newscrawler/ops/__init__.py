@@ -24,7 +24,7 @@ from newscrawler import verdict
 from newscrawler.credentials import mask_credentials
 from newscrawler.db.engine import make_engine, mask_url
 from newscrawler.db.schema import alembic_config, current_revision
-from newscrawler.language.codes import MACROLANGUAGE_OF, UNDETERMINED
+from newscrawler.text.languages import UNDETERMINED, normalise_language
 from newscrawler.usage import install_hint
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -47,10 +47,10 @@ def missing_extra(error: ModuleNotFoundError) -> CommandError:
     return CommandError(hint, verdict.USAGE)
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, writer: bool = False) -> Engine:
     """An engine for ``url``, or a :class:`CommandError` for a URL or driver that cannot work."""
     try:
-        return make_engine(url)
+        return make_engine(url, writer=writer)
     except ModuleNotFoundError as error:
         raise missing_extra(error) from error
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
@@ -130,17 +130,16 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
 
 
 def language_code(value: str) -> str:
-    """``--language``: an ISO 639-1 code in any case (``DE`` → ``de``), or ``und``."""
-    code = value.strip().lower()
-    if code == UNDETERMINED or (len(code) == 2 and code.isascii() and code.isalpha()):
-        return code
-    folded = MACROLANGUAGE_OF.get(code)
-    if folded:
-        return folded
-    raise ValueError(
-        f"{value!r} is not an ISO 639-1 language code: give two letters, e.g. de, en, fr "
-        "(newscrawler stats lists the stored languages)"
-    )
+    """``--language``: ISO 639-1 in any spelling (``DE``, ``de-AT``, ``deu``), or ``und``."""
+    if value.strip().lower() == UNDETERMINED:
+        return UNDETERMINED
+    code = normalise_language(value)
+    if code is None:
+        raise ValueError(
+            f"{value!r} is not an ISO 639-1 language code: give two letters, e.g. de, en, fr "
+            "(newscrawler stats lists the stored languages)"
+        )
+    return code
 
 
 def since(value: str) -> datetime | None:

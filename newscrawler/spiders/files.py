@@ -109,7 +109,7 @@ class FilesSpider(scrapy.Spider):
         self.count_drop(
             "unreadable",
             "%s: could not be read (%s)",
-            failure.request.url,  # type: ignore[attr-defined]  # set by Scrapy on errbacks
+            getattr(getattr(failure, "request", None), "url", "?"),
             failure.getErrorMessage(),
         )
 

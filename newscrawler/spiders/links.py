@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from newscrawler.extraction.html_metadata import parse_datetime
+from newscrawler.text.dates import parse_datetime
 
 WEB_SCHEMES = ("http", "https")
 
@@ -80,7 +80,7 @@ def children(element: etree._Element, name: str) -> list[etree._Element]:
 def child_text(element: etree._Element, *names: str) -> str | None:
     for name in names:
         for child in children(element, name):
-            text = "".join(child.itertext()).strip()
+            text = "".join(str(part) for part in child.itertext()).strip()
             if text:
                 return text
     return None
@@ -137,10 +137,10 @@ def _entry_url(entry: etree._Element, base_url: str) -> str | None:
 
 
 def _entry_authors(entry: etree._Element) -> tuple[str, ...]:
-    names = [child_text(author, "name") for author in children(entry, "author")]
-    names = [name for name in names if name] or [
-        text for text in (child_text(entry, "creator", "author"),) if text
-    ]
+    found = (child_text(author, "name") for author in children(entry, "author"))
+    names = [name for name in found if name]
+    if not names:
+        names = [text for text in (child_text(entry, "creator", "author"),) if text]
     return tuple(names)
 
 

@@ -147,7 +147,7 @@ class WebSpider(scrapy.Spider):
         self, response: Response, hints: dict[str, Any] | None = None
     ) -> Iterator[RawDocument]:
         headers = {
-            name: response.headers.get(name, b"").decode("latin-1")
+            name: (response.headers.get(name) or b"").decode("latin-1")
             for name in KEPT_HEADERS
             if response.headers.get(name)
         }
