@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
 from scrapy.utils.conf import closest_scrapy_cfg
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 DATABASE_URL_ENV = "NEWSCRAWLER_DATABASE_URL"
+HOME_ENV = "NEWSCRAWLER_HOME"
 
 
 def project_root() -> Path:
@@ -29,11 +31,26 @@ def project_root() -> Path:
     return Path(cfg).parent if cfg else Path.cwd()
 
 
+def data_dir() -> Path:
+    """Where the default database and journal live.
+
+    ``$NEWSCRAWLER_HOME`` if set; else ``var/`` in the project folder when run
+    from a checkout (the folder with ``scrapy.cfg``); else, for an installed
+    package run anywhere, the platform's user data folder
+    (``~/.local/share/newscrawler`` on Linux).
+    """
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home).expanduser()
+    cfg = closest_scrapy_cfg()
+    if cfg:
+        return Path(cfg).parent / "var"
+    return Path(platformdirs.user_data_dir("newscrawler", appauthor=False))
+
+
 def default_database_url() -> str:
-    """``NEWSCRAWLER_DATABASE_URL`` if set, else ``var/news.sqlite3`` under the project root."""
-    return (
-        os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{project_root() / 'var' / 'news.sqlite3'}"
-    )
+    """``NEWSCRAWLER_DATABASE_URL`` if set, else ``news.sqlite3`` in the :func:`data_dir`."""
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir() / 'news.sqlite3'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +79,7 @@ class NewscrawlerConfig:
     story_min_shared: float
     story_min_overlap: float
     story_min_keys: int
+    progress_bar: bool
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -70,7 +88,7 @@ class NewscrawlerConfig:
             database_url=settings.get("DATABASE_URL") or default_database_url(),
             store_batch_size=settings.getint("STORE_BATCH_SIZE"),
             store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS"),
-            spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
+            spool_dir=settings.get("SPOOL_DIR") or str(data_dir() / "spool"),
             journal_max_failures=settings.getint("JOURNAL_MAX_FAILURES"),
             journal_max_replays=settings.getint("JOURNAL_MAX_REPLAYS"),
             request_deadline=settings.getfloat("REQUEST_DEADLINE"),
@@ -91,4 +109,5 @@ class NewscrawlerConfig:
             story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
             story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
             story_min_keys=settings.getint("STORY_MIN_KEYS"),
+            progress_bar=settings.getbool("PROGRESS_BAR"),
         )

@@ -30,7 +30,10 @@ from newscrawler.config import NewscrawlerConfig
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Deduplicator
 from newscrawler.journal import Journal
-from newscrawler.stats import CrawlSummary
+from newscrawler.logformatter import install_log_policy
+from newscrawler.stats import EXIT_CODE, VERDICT, CrawlSummary
+from newscrawler.usage import check_database_url
+from newscrawler.verdict import judge
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -68,7 +71,10 @@ class Services:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Services:
-        extension = cls(crawler, NewscrawlerConfig.from_settings(crawler.settings))
+        install_log_policy()
+        config = NewscrawlerConfig.from_settings(crawler.settings)
+        check_database_url(config.database_url)  # one line and exit 2, not a crawl into nothing
+        extension = cls(crawler, config)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
@@ -119,7 +125,12 @@ class Services:
             self.crawler.stats.set_value(f"newscrawler/{key}", value)
         raw_stats = self.crawler.stats.get_stats()
         summary = CrawlSummary.from_stats(raw_stats)
-        logger.info(summary.render())
+        # WARNING, so that a scheduled run at --loglevel=WARNING still reports what it did.
+        logger.warning(summary.render(reextract=spider.name == "reextract"))
+        verdict = judge(raw_stats, spider.name, reason)
+        self.crawler.stats.set_value(EXIT_CODE, verdict.code)
+        self.crawler.stats.set_value(VERDICT, verdict.reason)
+        raw_stats = self.crawler.stats.get_stats()
         self.store.close(
             status=STATUS_BY_REASON.get(reason, reason),
             counts=run_counts(summary),

@@ -7,10 +7,13 @@ that the later stages (Dedup, Language, Store) enrich and persist.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from newscrawler.dedup.urls import clean_url
 from newscrawler.extraction.result import Extraction
 
 if TYPE_CHECKING:
@@ -62,7 +65,98 @@ class Article(Extraction):
     languages: dict[str, float] = field(default_factory=dict)
     # Story stage
     story_id: int | None = None
+    # Store stage: the id of the articles row this document was stored as (or sighted for)
+    stored_id: int | None = None
+
+    def exported(self, outcome: str) -> ExportedArticle:
+        """The clean item that leaves the pipeline (and goes to ``-o`` feed exports)."""
+        decision = self.dedup
+        return ExportedArticle(
+            id=self.stored_id,
+            url=clean_url(self.raw.url),
+            canonical_url=self.canonical_url,
+            title=self.title,
+            text=self.text,
+            language=self.language,
+            language_confidence=self.language_confidence,
+            languages=self.languages or None,
+            published_at=self.published_at,
+            authors="; ".join(self.authors) or None,
+            site_name=self.site_name,
+            description=self.description,
+            tags=clean_tags(self.tags) or None,
+            source_credit=self.source_credit,
+            image_url=self.image_url,
+            declared_language=self.declared_language,
+            content_hash=self.content_hash,
+            duplicate_of=decision.duplicate_of if decision else None,
+            similarity=decision.similarity if decision else None,
+            story_id=self.story_id,
+            fetched_url=self.raw.url,
+            fetched_at=self.raw.fetched_at,
+            spider=self.raw.spider,
+            outcome=outcome,
+        )
 
     def __repr__(self) -> str:
         title = (self.title or "")[:60]
         return f"<Article {self.raw.url} {len(self.text)} chars {self.language or ''} {title!r}>"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# Field metadata for Scrapy's exporters: times go out as ISO 8601 with their zone.
+ISO_TIME = MappingProxyType({"serializer": _iso})
+
+
+@dataclass(slots=True, kw_only=True)
+class ExportedArticle:
+    """What leaves the pipeline: the stored article's contract fields and nothing internal.
+
+    This is what ``scrapy crawl … -O out.jsonl`` / ``out.csv`` writes: plain
+    values only (dates as ISO 8601 strings), in the order of
+    :data:`FEED_FIELDS` (``FEED_EXPORT_FIELDS`` in the settings). ``outcome``
+    says what the Store stage did with the document (``new``,
+    ``near_duplicate``, ``updated``, ``unchanged``, ``same_text``,
+    ``not_modified``; ``journaled`` when the database was unavailable).
+    """
+
+    id: int | None
+    url: str
+    canonical_url: str | None
+    title: str | None
+    text: str
+    language: str | None
+    language_confidence: float | None
+    languages: dict[str, float] | None
+    published_at: datetime | None = field(default=None, metadata=ISO_TIME)
+    authors: str | None
+    site_name: str | None
+    description: str | None
+    tags: list[str] | None
+    source_credit: str | None
+    image_url: str | None
+    declared_language: str | None
+    content_hash: str | None
+    duplicate_of: int | None
+    similarity: float | None
+    story_id: int | None
+    fetched_url: str
+    fetched_at: datetime | None = field(default=None, metadata=ISO_TIME)
+    spider: str
+    outcome: str
+
+
+FEED_FIELDS = tuple(ExportedArticle.__dataclass_fields__)
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Tags with HTML entities decoded and spaces collapsed, each spelling once (case folded)."""
+    kept: dict[str, str] = {}
+    for tag in tags:
+        text = " ".join(html.unescape(tag).split())
+        if text:
+            kept.setdefault(text.casefold(), text)
+    return list(kept.values())

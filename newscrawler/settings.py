@@ -7,14 +7,17 @@ settings (documented in README.md; read by :mod:`newscrawler.config`).
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
+# Our `crawl` command: exits non-zero when a run did not do its job (README, "Exit codes").
+COMMANDS_MODULE = "newscrawler.commands"
 
 # -- newscrawler -------------------------------------------------------------
-# Empty: $NEWSCRAWLER_DATABASE_URL, else sqlite:///var/news.sqlite3 under the project root
-# (resolved when a crawler starts, by newscrawler.config, never at import).
+# Empty: $NEWSCRAWLER_DATABASE_URL, else news.sqlite3 in the data directory: $NEWSCRAWLER_HOME,
+# else var/ under the project root in a checkout, else the platform's user data folder
+# (resolved when a crawler starts, by newscrawler.config.data_dir, never at import).
 DATABASE_URL = ""
 STORE_BATCH_SIZE = 100
 STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2 s, 4 s… up to this
-SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
+SPOOL_DIR = ""  # the write-ahead journal; empty = spool/ in the data directory (see DATABASE_URL)
 JOURNAL_MAX_FAILURES = 3  # a document a stage failed on this often goes to the quarantine
 JOURNAL_MAX_REPLAYS = 10  # ... and so does one replayed this often without being stored
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
@@ -54,7 +57,11 @@ SPIDER_MIDDLEWARES = {
 DUPEFILTER_CLASS = "newscrawler.journal.dupefilter.JournaledDupeFilter"
 EXTENSIONS = {
     "newscrawler.extensions.Services": 0,
+    # LogStats plus documents/s and our counts (and a terminal bar with PROGRESS_BAR)
+    "scrapy.extensions.logstats.LogStats": None,
+    "newscrawler.progress.ProgressStats": 0,
 }
+PROGRESS_BAR = False  # newscrawler reextract / replay-spool turn it on on a terminal
 
 # -- web crawls: politeness and scheduled runs ---------------------------------
 # Say who you are: set CONTACT (a URL or e-mail address) for your deployment.
@@ -78,7 +85,15 @@ SITEMAP_MAX_DEPTH = 4  # sitemap indexes followed below the sitemap a crawl was 
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"
+# -o/-O feed exports write the article's contract fields (newscrawler.items.ExportedArticle).
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = [
+    "id", "url", "canonical_url", "title", "text", "language", "language_confidence",
+    "languages", "published_at", "authors", "site_name", "description", "tags",
+    "source_credit", "image_url", "declared_language", "content_hash", "duplicate_of",
+    "similarity", "story_id", "fetched_url", "fetched_at", "spider", "outcome",
+]  # fmt: skip
+FEED_EXPORTERS = {"csv": "newscrawler.export.FeedCsvExporter"}
 LOG_LEVEL = "INFO"
 
 # -- scale-out ----------------------------------------------------------------

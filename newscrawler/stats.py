@@ -2,7 +2,10 @@
 
 Stages count through the crawler's stats collector under these keys; the
 summary logged when a spider closes and the ``crawl_runs`` counts are both
-derived from them, so the log and the database always agree.
+derived from them, so the log and the database always agree. The summary
+accounts for every document: what came in, what was stored, updated or
+recognised as a duplicate, what was dropped and why, which fetches failed
+(by HTTP status or error) and what is left in the journal.
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ LANGUAGE_MISMATCH = f"{PREFIX}/language_mismatch"
 ERRORS = f"{PREFIX}/errors"
 JOURNALED = f"{PREFIX}/journaled_for_replay"
 QUARANTINED = f"{PREFIX}/quarantined"
+# Fetches that gave up with a download error (after retries), by error type.
+FETCH_FAILED = f"{PREFIX}/fetch_failed"
+# Items the -o/-O feed export could not write.
+EXPORT_FAILED = f"{PREFIX}/export_failed"
+# Written by newscrawler.middlewares.RevisitMiddleware: article URLs still fresh, not fetched.
+REVISIT_SKIPPED = f"{PREFIX}/revisit/skipped_fresh"
+# The run's verdict (newscrawler.verdict), kept with the other stats in crawl_runs.
+EXIT_CODE = f"{PREFIX}/exit_code"
+VERDICT = f"{PREFIX}/verdict"
+# Final HTTP answers the spider did not handle (Scrapy's HttpErrorMiddleware), by status.
+HTTP_IGNORED = "httperror/response_ignored_status_count"
 
 
 def dropped_key(reason: str) -> str:
@@ -38,9 +52,26 @@ def language_key(code: str) -> str:
     return f"{LANGUAGE}/{code}"
 
 
-def _by_prefix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+def fetch_failed_key(error: str) -> str:
+    return f"{FETCH_FAILED}/{error}"
+
+
+def by_prefix(values: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    """The counters under ``prefix/``, keyed by the rest of their name."""
     start = prefix + "/"
-    return {key[len(start) :]: int(value) for key, value in stats.items() if key.startswith(start)}
+    return {key[len(start) :]: int(value) for key, value in values.items() if key.startswith(start)}
+
+
+def failed_fetches(values: Mapping[str, Any]) -> dict[str, int]:
+    """Fetches that failed for good: HTTP statuses (``404``) and download errors by type."""
+    failed = {f"HTTP {status}": count for status, count in by_prefix(values, HTTP_IGNORED).items()}
+    failed.update(by_prefix(values, FETCH_FAILED))
+    return failed
+
+
+def inline(counts: Mapping[str, int]) -> str:
+    """``a=1, b=2`` in key order; empty for no counts."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +84,28 @@ class CrawlSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     errors: int = 0
-    journaled: int = 0  # left in the journal for a later replay (database offline, failures)
+    failed: dict[str, int] = field(default_factory=dict)
+    journaled: int = 0
+    unchanged: int = 0  # re-extraction: same text as stored
+    not_fetched_fresh: int = 0
     quarantined: int = 0
 
     @classmethod
-    def from_stats(cls, stats: Mapping[str, Any]) -> CrawlSummary:
+    def from_stats(cls, values: Mapping[str, Any]) -> CrawlSummary:
         return cls(
-            documents=int(stats.get(DOCUMENTS, 0)),
-            stored=int(stats.get(ARTICLES_NEW, 0)) + int(stats.get(NEAR_DUPLICATES, 0)),
-            near_duplicates=int(stats.get(NEAR_DUPLICATES, 0)),
-            updated=int(stats.get(ARTICLES_UPDATED, 0)),
-            duplicates=_by_prefix(stats, DUPLICATES),
-            dropped=_by_prefix(stats, DROPPED),
-            languages=_by_prefix(stats, LANGUAGE),
-            errors=int(stats.get("log_count/ERROR", 0)) + int(stats.get(ERRORS, 0)),
-            journaled=int(stats.get(JOURNALED, 0)),
-            quarantined=sum(_by_prefix(stats, QUARANTINED).values()),
+            documents=int(values.get(DOCUMENTS, 0)),
+            stored=int(values.get(ARTICLES_NEW, 0)) + int(values.get(NEAR_DUPLICATES, 0)),
+            near_duplicates=int(values.get(NEAR_DUPLICATES, 0)),
+            updated=int(values.get(ARTICLES_UPDATED, 0)),
+            duplicates=by_prefix(values, DUPLICATES),
+            dropped=by_prefix(values, DROPPED),
+            languages=by_prefix(values, LANGUAGE),
+            errors=int(values.get("log_count/ERROR", 0)) + int(values.get(ERRORS, 0)),
+            failed=failed_fetches(values),
+            journaled=int(values.get(JOURNALED, 0)),
+            unchanged=int(values.get(REEXTRACTED, 0)),
+            not_fetched_fresh=int(values.get(REVISIT_SKIPPED, 0)),
+            quarantined=sum(by_prefix(values, QUARANTINED).values()),
         )
 
     @property
@@ -79,22 +116,36 @@ class CrawlSummary:
     def total_dropped(self) -> int:
         return sum(self.dropped.values())
 
-    def render(self) -> str:
+    @property
+    def total_failed(self) -> int:
+        return sum(self.failed.values())
+
+    def render(self, reextract: bool = False) -> str:
         """One compact, human-readable block for the crawl log."""
-        lines = [
-            f"documents seen: {self.documents}",
-            f"articles stored: {self.stored} (of which near-duplicates: {self.near_duplicates}),"
-            f" updated: {self.updated}",
-            f"duplicates: {self.total_duplicates} {_inline(self.duplicates)}",
-            f"dropped: {self.total_dropped} {_inline(self.dropped)}",
-            f"languages: {_inline(self.languages) or '-'}",
+        if reextract:
+            lines = [
+                f"documents re-extracted: {self.documents}",
+                f"changed (updated): {self.updated}, unchanged: {self.unchanged}",
+            ]
+        else:
+            lines = [
+                f"documents fetched: {self.documents}",
+                f"articles stored: {self.stored} (of which near-duplicates: "
+                f"{self.near_duplicates}), updated: {self.updated}",
+                f"duplicates: {self.total_duplicates}{_braced(self.duplicates)}",
+            ]
+        lines += [
+            f"dropped: {self.total_dropped}{_braced(self.dropped)}",
+            f"failed fetches: {self.total_failed}{_braced(self.failed)}",
+            f"left in the journal (not stored): {self.journaled}",
+            f"languages: {inline(self.languages) or '-'}",
             f"errors: {self.errors}",
             f"left in the journal for replay: {self.journaled}, quarantined: {self.quarantined}",
         ]
+        if self.not_fetched_fresh:
+            lines.insert(1, f"not fetched (stored recently): {self.not_fetched_fresh}")
         return "\n  ".join(["newscrawler summary:", *lines])
 
 
-def _inline(counts: Mapping[str, int]) -> str:
-    if not counts:
-        return ""
-    return "(" + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) + ")"
+def _braced(counts: Mapping[str, int]) -> str:
+    return f" ({inline(counts)})" if counts else ""

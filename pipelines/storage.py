@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from newscrawler.dedup.decide import Decision
-    from newscrawler.items import Article
+    from newscrawler.items import Article, ExportedArticle
 
 CONFLICT_ATTEMPTS = 4
+JOURNALED = "journaled"  # the exported outcome of a document kept for a later replay
 
 
 class StoragePipeline:
@@ -47,17 +48,19 @@ class StoragePipeline:
     async def close_spider(self) -> None:
         await self.flush()
 
-    async def process_item(self, item: Article) -> Article:
+    async def process_item(self, item: Article) -> ExportedArticle:
         if not self.store.available():
             self.stats.inc_value(stats.JOURNALED)
-            return item
+            return item.exported(JOURNALED)
         decision = item.dedup or self.decide(item)  # None: no database when Dedup ran
         self.store.repository.stage(item, decision)
         if item.journal_id is not None:
             self.journal.done_after_commit(item.journal_id)
         if len(self.store.repository.entries) >= self.batch_size:
             await self.flush()
-        return item
+        # What leaves the pipeline (and -o/-O feed exports write): the clean contract fields.
+        item.stored_id = decision.article_id  # known for what was stored before this batch
+        return item.exported(decision.outcome.value)
 
     def decide(self, article: Article) -> Decision:
         decision = self.deduplicator.decide(article.text, article.url_key or "")

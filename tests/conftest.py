@@ -58,14 +58,15 @@ def crawl(
     database_url: str,
     spool_dir: Path,
     env: dict[str, str] | None = None,
+    returncode: int = 0,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a crawl in the project, as a user would, and check it exited cleanly."""
+    """Run a crawl in the project, as a user would, and check its exit code (0: it did its job)."""
     command = crawl_command(spider, *args, database_url=database_url, spool_dir=spool_dir)
     result = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning", **(env or {})},
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == returncode, result.stderr[-3000:]
     return result
 
 
@@ -79,10 +80,16 @@ def run_crawl(sqlite_url: str, spool_dir: Path) -> CrawlRunner:
     """:func:`crawl` into this test's SQLite database unless told otherwise."""
 
     def run(
-        spider: str, *args: str, database_url: str | None = None, env: dict[str, str] | None = None
+        spider: str,
+        *args: str,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+        returncode: int = 0,
     ) -> subprocess.CompletedProcess[str]:
         url = database_url or sqlite_url
-        return crawl(spider, *args, database_url=url, spool_dir=spool_dir, env=env)
+        return crawl(
+            spider, *args, database_url=url, spool_dir=spool_dir, env=env, returncode=returncode
+        )
 
     return run
 

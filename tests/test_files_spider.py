@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 import shutil
 from pathlib import Path
 
@@ -90,10 +89,11 @@ def test_bad_files_are_logged_counted_and_the_rest_stored(
 def test_missing_path_is_reported(
     run_crawl: CrawlRunner, tmp_path: Path, sqlite_engine: Engine
 ) -> None:
-    result = run_crawl("files", "-a", f"path={tmp_path / 'nowhere'}")
+    result = run_crawl("files", "-a", f"path={tmp_path / 'nowhere'}", returncode=4)
     assert "no such file" in result.stderr
+    assert "missing_path=1" in result.stderr.strip().splitlines()[-1]
     with Session(sqlite_engine) as session:
         run = session.scalars(select(CrawlRun)).one()
     assert run.status == "finished"
-    assert json.dumps(run.stats).count("missing_path") == 1
+    assert run.stats["newscrawler/dropped/missing_path"] == 1
     assert run.dropped == 1

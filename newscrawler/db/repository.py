@@ -31,7 +31,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from newscrawler import stats
 from newscrawler.db import models
 from newscrawler.dedup.decide import Outcome
-from newscrawler.dedup.urls import url_key
+from newscrawler.dedup.urls import clean_url, url_key
+from newscrawler.items import clean_tags
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -539,7 +540,7 @@ def metadata_values(article: items.Article) -> dict[str, Any]:
         "canonical_url": article.canonical_url, "title": article.title,
         "declared_language": article.declared_language, "published_at": article.published_at,
         "authors": "; ".join(article.authors) or None, "site_name": article.site_name,
-        "description": article.description, "tags": article.tags or None,
+        "description": article.description, "tags": clean_tags(article.tags) or None,
         "source_credit": article.source_credit, "image_url": article.image_url,
         "extractor": article.extractor,
     }  # fmt: skip
@@ -568,7 +569,7 @@ def new_article_values(
     """An ``articles`` row for a text seen for the first time."""
     return {
         **filled_values(article, decision, raw_document_id),
-        "url": article.raw.url,
+        "url": clean_url(article.raw.url),  # the fetched spelling is kept in its sighting
         "url_key": article.url_key or article.raw.url,
         "first_seen_at": article.raw.fetched_at,
         "last_seen_at": article.raw.fetched_at,

@@ -78,6 +78,17 @@ def url_key(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def clean_url(url: str) -> str:
+    """``url`` without its tracking parameters (``utm_*``, ``fbclid``…), otherwise as given."""
+    parts = urlsplit(url)
+    if not parts.query or parts.scheme == "file":
+        return url
+    kept = _kept_parameters(parts.query)
+    if len(kept) == len(parse_qsl(parts.query, keep_blank_values=True)):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
 def _kept_parameters(query: str) -> list[tuple[str, str]]:
     return [
         (name, value)

@@ -23,6 +23,7 @@ from newscrawler import stats
 from newscrawler.config import project_root
 from newscrawler.extensions import services
 from newscrawler.items import RawDocument
+from newscrawler.usage import require
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -63,11 +64,9 @@ class FilesSpider(scrapy.Spider):
 
     def __init__(self, path: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.path = path
+        self.path = require(path, f"the {self.name} spider needs -a path=DIR_OR_GLOB")
 
     async def start(self) -> AsyncIterator[Any]:
-        if not self.path:
-            raise ValueError(f"the {self.name} spider needs -a path=DIR_OR_GLOB")
         for path in self.matching_files(self.path):
             if supported_suffix(path) is None:
                 self.count_drop("unsupported_type", "%s: unsupported file type, skipped", path)

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from newscrawler.spiders.links import Link
 from newscrawler.spiders.web import SiteRules, WebSpider
+from newscrawler.usage import SpiderArgumentError
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,31 @@ class Source:
         return [*self.feeds, *self.sitemaps, *self.urls]
 
 
+SITE_KEYS = frozenset(
+    {"name", "feeds", "sitemaps", "urls", "domains", "allow", "deny", "since", "max_age"}
+)
+
+
+def check_keys(
+    path: Path, where: str, table: dict[str, Any], known: set[str] | frozenset[str]
+) -> None:
+    """A typo (``feed =`` for ``feeds =``) would silently fetch nothing: name it instead."""
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise SpiderArgumentError(
+            f"{path}: unknown key {', '.join(map(repr, unknown))} in {where} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+
+
 def load_sources(path: Path) -> list[Source]:
     """The ``[[site]]`` tables of a sources file."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
+    check_keys(path, "the file", data, {"site"})
     sources = []
     for number, site in enumerate(data.get("site", []), 1):
+        check_keys(path, f"[[site]] {number}", site, SITE_KEYS)
         sources.append(
             Source(
                 name=site.get("name", f"site {number}"),
@@ -60,7 +80,7 @@ def load_sources(path: Path) -> list[Source]:
             )
         )
     if not sources:
-        raise ValueError(f"{path}: no [[site]] tables")
+        raise SpiderArgumentError(f"{path}: no [[site]] tables")
     return sources
 
 

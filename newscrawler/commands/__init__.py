@@ -1,0 +1,1 @@
+"""newscrawler's Scrapy commands (``COMMANDS_MODULE``): a ``crawl`` with meaningful exit codes."""
