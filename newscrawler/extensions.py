@@ -55,7 +55,7 @@ class Services:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        self.store.open(spider.name)
+        self.store.open(spider.name, self.config.fleet_run(spider.name))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Pipelines have flushed by now: record the run, then close the store and journal."""

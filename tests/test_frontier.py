@@ -85,4 +85,4 @@ def test_two_workers_share_the_frontier(
     assert stored == 60
     assert len(runs) == 2
     assert sum(run.fetched for run in runs) == 60, "a file was fetched by both workers"
-    assert all("newscrawler.frontier.RedisScheduler" in log for log in logs)
+    assert all("newscrawler.frontier.scheduler.RedisScheduler" in log for log in logs)

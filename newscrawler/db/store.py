@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 1.0
+FLEET_RUN_STAT = "newscrawler/frontier/run"  # also set in the stats by the fleet scheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +67,24 @@ class ArticleStore:
         self.session: Session | None = None
         self.run: CrawlRun | None = None
         self.spider_name = ""
+        self.fleet_run: str | None = None
         self._offline_since: float | None = None
         self._retry_delay = min(FIRST_RETRY_SECONDS, reconnect_seconds)
         self._sighted: set[str] = set()
 
     # -- life cycle -----------------------------------------------------
 
-    def open(self, spider_name: str) -> None:
+    def open(self, spider_name: str, fleet_run: str | None = None) -> None:
         """Connect, bring the schema up to date and record the start of a crawl run.
 
         An unreachable database does not stop the crawl: the store goes
         offline (documents stay in the journal) and tries again later.
+        ``fleet_run`` (``frontier/run``) ties the runs of a fleet's workers together.
         """
         if self.engine is not None:
             return
         self.spider_name = spider_name
+        self.fleet_run = fleet_run
         logger.info("Storing into %s", mask_url(self.database_url))
         self.engine = make_engine(self.database_url, writer=True)
         self._connect()
@@ -97,7 +101,11 @@ class ArticleStore:
                     spider=self.spider_name,
                     started_at=_now(),
                     status="running",
-                    stats={"host": socket.gethostname(), "pid": os.getpid()},
+                    stats={
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        **({FLEET_RUN_STAT: self.fleet_run} if self.fleet_run else {}),
+                    },
                 )
                 self.session.add(self.run)
             self.session.commit()
