@@ -24,6 +24,7 @@ from newscrawler.config import default_database_url
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
 from newscrawler.db.models import Article, CrawlRun
 from newscrawler.db.schema import UnknownSchemaVersion, ensure_schema
+from newscrawler.frontier import admin as frontier_admin
 from newscrawler.spiders.reextract import parse_since
 
 Command = Callable[[argparse.Namespace, TextIO], int]
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "replay-spool", help="store documents left in the journal by crashed or offline crawls"
     ).set_defaults(handler=cmd_replay_spool)
+    frontier_admin.register(commands)  # newscrawler frontier status|reset (scale-out)
     return parser
 
 

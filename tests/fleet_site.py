@@ -11,6 +11,9 @@ its arrival time, so tests can count fetches per URL and the rate a site saw.
 from __future__ import annotations
 
 import random
+import shutil
+import socket
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -158,3 +161,44 @@ def serve(count: int, latency: float) -> Iterator[LatencySite]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextmanager
+def running_redis(port: int | None = None, datadir: str | None = None) -> Iterator[str]:
+    """A throw-away ``redis-server`` on 127.0.0.1; with ``datadir``, it keeps its data on disk."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError("redis-server is not installed (scripts/test installs it as root)")
+    port = port or free_port()
+    persistence = (
+        ["--dir", datadir, "--appendonly", "yes", "--appendfsync", "always"]
+        if datadir
+        else ["--appendonly", "no"]
+    )
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", *persistence],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
