@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -55,7 +54,8 @@ def summarize(server: Redis, frontier: str, run: str, lease_timeout: float) -> R
     keys = RunKeys(frontier, run)
     fleet = Fleet(server, keys, lease_timeout=lease_timeout, keep_seconds=1, worker="admin")
     status = fleet.status()
-    alive = server.zcount(keys.workers, time.time() - lease_timeout, "+inf")
+    seconds, micros = server.time()
+    alive = server.zcount(keys.workers, seconds + micros / 1e6 - lease_timeout, "+inf")
     return RunSummary(
         run=run,
         queued=status.queued,

@@ -24,7 +24,6 @@ heartbeat, so the keys of a finished or abandoned run expire by themselves.
 from __future__ import annotations
 
 import socket
-import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -65,10 +64,19 @@ end
 return moved
 """
 
-# KEYS: workers, queue, starting. ARGV: deadline (heartbeats older are dead), lease key prefix.
-# Returns the number of requests given back to the queue.
+# KEYS: workers. ARGV: worker. Redis' clock, so the workers' clocks need not agree.
+# Returns 1 when the worker was not a member (it had been taken for dead).
+BEAT = """
+local t = redis.call('TIME')
+return redis.call('ZADD', KEYS[1], t[1] + t[2] / 1000000, ARGV[1])
+"""
+
+# KEYS: workers, queue, starting. ARGV: lease timeout (s), lease key prefix.
+# Returns {dead workers, requests given back to the queue}.
 REAP = """
-local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+local t = redis.call('TIME')
+local deadline = t[1] + t[2] / 1000000 - tonumber(ARGV[1])
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. deadline)
 local moved = 0
 for _, worker in ipairs(dead) do
   local leases = ARGV[2] .. worker
@@ -137,6 +145,7 @@ class Fleet:
         self._enqueue = server.register_script(ENQUEUE)
         self._lease = server.register_script(LEASE)
         self._requeue = server.register_script(REQUEUE)
+        self._beat = server.register_script(BEAT)
         self._reap = server.register_script(REAP)
         self._status = server.register_script(STATUS)
         self._sequence = 0
@@ -145,12 +154,16 @@ class Fleet:
 
     def join(self) -> None:
         """Become a member that is still sending its start requests."""
+        self.beat()
         pipe = self.server.pipeline()
-        pipe.zadd(self.keys.workers, {self.worker: time.time()})
         pipe.sadd(self.keys.starting, self.worker)
         pipe.sadd(self.keys.seen_workers, self.worker)
         pipe.execute()
         self.refresh_ttl()
+
+    def beat(self) -> bool:
+        """Say we are alive (any thread). False if the others had taken us for dead."""
+        return not self._beat(keys=[self.keys.workers], args=[self.worker])
 
     def started(self) -> None:
         """All start requests are queued: this worker no longer keeps the run open by itself."""
@@ -158,10 +171,10 @@ class Fleet:
 
     def heartbeat(self) -> tuple[int, int]:
         """Say we are alive; give back the leases of dead workers. Returns (dead, requeued)."""
-        self.server.zadd(self.keys.workers, {self.worker: time.time()})
+        self.beat()
         dead, moved = self._reap(
             keys=[self.keys.workers, self.keys.requests, self.keys.starting],
-            args=[time.time() - self.lease_timeout, self._lease_prefix],
+            args=[self.lease_timeout, self._lease_prefix],
         )
         self.refresh_ttl()
         return int(dead), int(moved)

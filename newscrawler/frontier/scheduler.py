@@ -35,6 +35,7 @@ so in this worker's ``crawl_runs`` row.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from contextlib import suppress
@@ -91,6 +92,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
     started: bool
     waiting: bool
     poller: Any
+    heart: Heartbeat
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -141,6 +143,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
             queued,
         )
         self.poller.start(self.poll_seconds, now=False)
+        self.heart = Heartbeat(self.fleet, self.heartbeat_seconds)
+        self.heart.start()
 
     def dupefilter_cls_instance(self) -> Any:
         from scrapy_redis.dupefilter import RFPDupeFilter
@@ -151,6 +155,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         """Leave the run; whatever is still leased goes back to the queue for the others."""
         if self.poller.running:
             self.poller.stop()
+        self.heart.stop()
         if reason == "finished":
             self.release_finished()
         try:
@@ -338,6 +343,38 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
     def inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(key, count)
+
+
+class Heartbeat(threading.Thread):
+    """Beats from its own thread, so a reactor busy for a few seconds is not taken for dead.
+
+    The process is what holds the leases: as long as it lives it will finish
+    them, however slowly; ``kill -9`` stops this thread with it.
+    """
+
+    def __init__(self, fleet: Fleet, interval: float) -> None:
+        super().__init__(name="frontier-heartbeat", daemon=True)
+        self.fleet = fleet
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                member = self.fleet.beat()
+            except REDIS_DOWN:
+                continue  # the reactor side logs the outage
+            if not member:
+                logger.warning(
+                    "Worker %s was taken for dead (no heartbeat for longer than the lease "
+                    "timeout); its requests were queued again and may be fetched twice",
+                    self.fleet.worker,
+                )
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.is_alive():
+            self.join(timeout=10)
 
 
 def engine_in_progress(crawler: Crawler) -> set[Request]:
