@@ -180,13 +180,11 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
-@contextmanager
-def running_redis(port: int | None = None, datadir: str | None = None) -> Iterator[str]:
-    """A throw-away ``redis-server`` on 127.0.0.1; with ``datadir``, it keeps its data on disk."""
+def redis_process(port: int, datadir: str | None = None) -> subprocess.Popen[bytes]:
+    """Start ``redis-server`` on 127.0.0.1:``port``; with ``datadir`` it keeps its data on disk."""
     server = shutil.which("redis-server")
     if server is None:
         raise RuntimeError("redis-server is not installed (scripts/test installs it as root)")
-    port = port or free_port()
     persistence = (
         ["--dir", datadir, "--appendonly", "yes", "--appendfsync", "always"]
         if datadir
@@ -196,8 +194,16 @@ def running_redis(port: int | None = None, datadir: str | None = None) -> Iterat
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", *persistence],
         stdout=subprocess.DEVNULL,
     )
+    wait_for_port(port)
+    return process
+
+
+@contextmanager
+def running_redis(port: int | None = None, datadir: str | None = None) -> Iterator[str]:
+    """A throw-away ``redis-server`` on 127.0.0.1 for the duration of the block."""
+    port = port or free_port()
+    process = redis_process(port, datadir)
     try:
-        wait_for_port(port)
         yield f"redis://127.0.0.1:{port}"
     finally:
         process.terminate()

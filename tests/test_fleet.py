@@ -25,11 +25,11 @@ from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun
 
 from .conftest import PROJECT_ROOT, crawl_command
-from .fleet_site import LatencySite, running_redis, serve
+from .fleet_site import LatencySite, free_port, redis_process, running_redis, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 
-ARTICLES = 200
+ARTICLES = 120
 RUN_STAT = "newscrawler/frontier/run"
 REQUEUED_STAT = "newscrawler/frontier/requeued_from_dead_workers"
 
@@ -151,7 +151,7 @@ def test_a_killed_worker_loses_nothing(
     spool = tmp_path / "spool"
     command = fleet_command(site, redis_url, postgres_url, spool, "kill-1")
     workers = [start(command) for _ in range(3)]
-    wait_for_article_hits(site, 60)
+    wait_for_article_hits(site, 40)
     workers[0].send_signal(signal.SIGKILL)
     workers[0].communicate(timeout=30)
     logs = finish(workers[1:])
@@ -211,7 +211,7 @@ def test_a_worker_running_as_pid_1_is_killed_and_its_share_recovered(
     )
     unshare = start(command, prefix=["unshare", "--pid", "--fork", "--mount-proc"])
     worker = _namespace_init(unshare.pid)
-    wait_for_article_hits(site, 40)
+    wait_for_article_hits(site, 30)
     os.kill(worker, signal.SIGKILL)
     unshare.communicate(timeout=30)
     before = sum(article_fetches(site).values())
@@ -236,6 +236,35 @@ def test_the_fleet_together_keeps_one_workers_rate_per_site(
     rate = (len(times) - 1) / (times[-1] - times[0])
     assert len(times) >= 60
     assert rate <= 1.1 / delay, f"{rate:.1f} requests/s, over the {1 / delay:.0f}/s of one worker"
+
+
+def test_workers_wait_for_redis_and_resume(
+    site: LatencySite, postgres_url: str, tmp_path: Path
+) -> None:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (scripts/test installs it as root)")
+    port, datadir = free_port(), str(tmp_path / "redis")
+    Path(datadir).mkdir()
+    redis = redis_process(port, datadir)  # keeps its data across the restart
+    command = fleet_command(
+        site, f"redis://127.0.0.1:{port}", postgres_url, tmp_path / "spool", "outage-1"
+    )
+    workers = [start(command) for _ in range(2)]
+    try:
+        wait_for_article_hits(site, 30)
+        redis.terminate()
+        redis.wait(timeout=10)
+        time.sleep(3)
+        redis = redis_process(port, datadir)
+        logs = finish(workers)
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+    replay_journal(postgres_url, tmp_path / "spool")
+    _, stored = runs_and_articles(postgres_url)
+    assert stored == ARTICLES, problems(logs)
+    assert min(article_fetches(site).values()) == 1
+    assert all("Redis unreachable" in log and "Redis is back" in log for log in logs)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -89,6 +89,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
     unqueued: deque[Request]
     down_since: float | None
     last_beat: float
+    reap_after: float
     started: bool
     waiting: bool
     poller: Any
@@ -114,6 +115,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         instance.unqueued = deque()
         instance.down_since = None
         instance.last_beat = 0.0
+        instance.reap_after = 0.0
         instance.started = False
         instance.waiting = False
         instance.poller = create_looping_call(instance.poll)
@@ -292,6 +294,9 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         self.last_beat = time.monotonic()
         if self.started:
             self.fleet.started()
+        if time.monotonic() < self.reap_after:
+            self.fleet.beat()  # after an outage, the others need time to beat again first
+            return
         dead, moved = self.fleet.heartbeat()
         if dead:
             self.inc(STAT_REQUEUED, moved)
@@ -339,6 +344,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         logger.info("Redis is back after %.1f s", time.monotonic() - self.down_since)
         self.down_since = None
         self.last_beat = 0.0
+        self.reap_after = time.monotonic() + self.fleet.lease_timeout
 
     def inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
