@@ -38,6 +38,7 @@ class LatencySite:
     host: str = "127.0.0.1"
     port: int = 0
     hits: list[tuple[float, str]] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)  # the User-Agent of each hit
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -58,13 +59,15 @@ class LatencySite:
         with self.lock:
             return Counter(path for _, path in self.hits)
 
-    def record(self, path: str) -> None:
+    def record(self, path: str, agent: str = "") -> None:
         with self.lock:
             self.hits.append((time.monotonic(), path))
+            self.agents.append(agent)
 
     def reset_hits(self) -> None:
         with self.lock:
             self.hits.clear()
+            self.agents.clear()
 
     # -- pages -------------------------------------------------------------------
 
@@ -132,7 +135,7 @@ def _handler(site: LatencySite) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            site.record(self.path)
+            site.record(self.path, self.headers.get("User-Agent", ""))
             time.sleep(site.latency)
             status, content_type, body = site.page(self.path)
             self.send_response(status)

@@ -158,6 +158,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         if self.poller.running:
             self.poller.stop()
         self.heart.stop()
+        self.flush_unqueued()
         if reason == "finished":
             self.release_finished()
         try:
