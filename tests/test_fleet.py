@@ -68,8 +68,17 @@ def start(command: list[str], prefix: list[str] | None = None) -> subprocess.Pop
     )  # fmt: skip
 
 
-def finish(processes: list[subprocess.Popen[str]]) -> list[str]:
-    logs = [process.communicate(timeout=240)[1] for process in processes]
+def finish(processes: list[subprocess.Popen[str]], timeout: float = 240) -> list[str]:
+    deadline = time.monotonic() + timeout
+    logs = []
+    for process in processes:
+        try:
+            logs.append(process.communicate(timeout=max(1, deadline - time.monotonic()))[1])
+        except subprocess.TimeoutExpired:
+            for running in processes:
+                running.kill()
+            logs += [running.communicate()[1] for running in processes[len(logs) :]]
+            raise AssertionError("a worker did not finish:\n" + problems(logs)) from None
     assert [process.returncode for process in processes] == [0] * len(processes), [
         log[-3000:] for log in logs
     ]
@@ -85,7 +94,8 @@ def replay_journal(database_url: str, spool: Path) -> None:
 
 def problems(logs: list[str]) -> str:
     """The lines of the workers' logs worth reading when a check fails."""
-    marks = ("ERROR", "WARNING", "journal", "summary", "stored:", "Spider closed", "joined")
+    marks = ("ERROR", "WARNING", "Error", "journal", "summary", "stored:", "Spider closed",
+             "joined", "Redis")  # fmt: skip
     return "\n".join(
         line for log in logs for line in log.splitlines() if any(m in line for m in marks)
     )

@@ -278,6 +278,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
             self.poll_redis()
         except REDIS_DOWN as error:
             self.redis_down(error)
+        except Exception:  # the looping call would stop for good: log, and poll again
+            logger.exception("Polling the fleet run failed")
 
     def poll_redis(self) -> None:
         if self.down_since is not None:
@@ -310,6 +312,10 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
 
     def spider_idle(self) -> None:
         """Keep this worker open while the fleet still has work (or Redis is away)."""
+        if self.down_since is not None:
+            with suppress(*REDIS_DOWN):
+                self.server.ping()
+                self.redis_back()
         if self.down_since is not None:
             if time.monotonic() - self.down_since < self.outage_seconds:
                 raise DontCloseSpider
