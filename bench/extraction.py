@@ -45,6 +45,8 @@ from newscrawler.extraction.errors import ExtractionError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET_ENV = "NEWSCRAWLER_EXTRACTION_DEV"
 DEFAULT_DEV_SET = REPO_ROOT.parent / "shared" / "extraction-dev"
+FUNDUS_SET_ENV = "NEWSCRAWLER_EXTRACTION_DEV_FUNDUS"
+DEFAULT_FUNDUS_SET = REPO_ROOT.parent / "shared" / "extraction-dev-fundus"
 LOCAL_CORPUS = REPO_ROOT / "bench" / "corpora" / "html"
 # A publication date matches when some time zone on Earth puts the UTC instant on that day.
 DATE_TOLERANCE = timedelta(hours=14)
@@ -61,6 +63,7 @@ class LabelledPage:
     title: str | None = None
     authors: tuple[str, ...] = ()
     published: date | None = None
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +88,31 @@ def load_dev_set(root: Path | None = None, sample: int | None = None) -> list[La
     labels = json.loads((root / "articles.json").read_text(encoding="utf-8"))
     ids = _evenly_spaced(sorted(labels), sample)
     return [_dev_page(root, page_id, labels[page_id]) for page_id in ids]
+
+
+def fundus_set_path() -> Path:
+    """Where the second (multilingual news) development set lives."""
+    return Path(os.environ.get(FUNDUS_SET_ENV) or DEFAULT_FUNDUS_SET)
+
+
+def load_fundus_set(root: Path | None = None, sample: int | None = None) -> list[LabelledPage]:
+    """Load the Fundus-derived set (25 languages); ``sample`` as in :func:`load_dev_set`."""
+    root = root or fundus_set_path()
+    labels = json.loads((root / "articles.json").read_text(encoding="utf-8"))
+    ids = _evenly_spaced(sorted(labels), sample)
+    return [_fundus_page(root, page_id, labels[page_id]) for page_id in ids]
+
+
+def _fundus_page(root: Path, page_id: str, label: dict[str, str]) -> LabelledPage:
+    raw = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
+    return LabelledPage(
+        name=page_id,
+        body=raw,
+        url=label.get("url"),
+        expected_text=label.get("articleBody") or "",
+        title=label.get("title"),
+        language=label.get("language"),
+    )
 
 
 def load_local_corpus(root: Path = LOCAL_CORPUS) -> list[LabelledPage]:

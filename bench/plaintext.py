@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.scoring import score_corpus, score_document
+from newscrawler.extraction.document import model_language
 from newscrawler.extraction.plaintext import extract_plain_text
 
 CORPUS = Path(__file__).parent / "corpora" / "plaintext"
@@ -53,7 +54,7 @@ def main() -> None:
     rows = documents()
     print(f"{len(rows)} labelled plain-text documents")
     print("ours (extract_plain_text):")
-    evaluate(lambda raw: extract_plain_text(raw).text, rows)
+    evaluate(lambda raw: extract_plain_text(raw, language_of=model_language).text, rows)
     print("baseline (whole text):")
     evaluate(lambda raw: raw, rows)
 

@@ -46,8 +46,13 @@ class NewscrawlerConfig:
     store_batch_size: int
     store_reconnect_seconds: float
     spool_dir: str
+    journal_max_failures: int
+    journal_max_replays: int
+    request_deadline: float
+    sitemap_max_depth: int
     extract_max_bytes: int
     recurring_min_documents: int
+    extract_processes: int
     dedup_threshold: float
     dedup_num_perm: int
     dedup_shingle_size: int
@@ -67,6 +72,10 @@ class NewscrawlerConfig:
     frontier_keep_seconds: float
     frontier_redis_outage_seconds: float
     frontier_politeness: bool
+    story_window_hours: float
+    story_min_shared: float
+    story_min_overlap: float
+    story_min_keys: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -76,8 +85,13 @@ class NewscrawlerConfig:
             store_batch_size=settings.getint("STORE_BATCH_SIZE"),
             store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS"),
             spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
+            journal_max_failures=settings.getint("JOURNAL_MAX_FAILURES"),
+            journal_max_replays=settings.getint("JOURNAL_MAX_REPLAYS"),
+            request_deadline=settings.getfloat("REQUEST_DEADLINE"),
+            sitemap_max_depth=settings.getint("SITEMAP_MAX_DEPTH"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
+            extract_processes=settings.getint("EXTRACT_PROCESSES"),
             dedup_threshold=settings.getfloat("DEDUP_THRESHOLD"),
             dedup_num_perm=settings.getint("DEDUP_NUM_PERM"),
             dedup_shingle_size=settings.getint("DEDUP_SHINGLE_SIZE"),
@@ -101,6 +115,10 @@ class NewscrawlerConfig:
             frontier_keep_seconds=settings.getfloat("FRONTIER_KEEP_SECONDS"),
             frontier_redis_outage_seconds=settings.getfloat("FRONTIER_REDIS_OUTAGE_SECONDS"),
             frontier_politeness=settings.getbool("FRONTIER_POLITENESS"),
+            story_window_hours=settings.getfloat("STORY_WINDOW_HOURS"),
+            story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
+            story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
+            story_min_keys=settings.getint("STORY_MIN_KEYS"),
         )
 
     def fleet_run(self, spider_name: str) -> str | None:

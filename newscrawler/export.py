@@ -30,7 +30,7 @@ COLUMNS = (
 
 def article_query(
     *, since: datetime | None = None, language: str | None = None, one_per_story: bool = False
-) -> Select[tuple[Article]]:
+) -> Select[Article]:
     """Articles first seen at or after ``since``, in ``language``, one per story if asked."""
     query = select(Article).order_by(Article.id).execution_options(yield_per=BATCH)
     if since is not None:
@@ -42,7 +42,7 @@ def article_query(
     return query
 
 
-def rows(session: Session, query: Select[tuple[Article]]) -> Iterator[dict[str, Any]]:
+def rows(session: Session, query: Select[Article]) -> Iterator[dict[str, Any]]:
     for article in session.scalars(query):
         yield {column: getattr(article, column) for column in COLUMNS}
         session.expunge(article)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawler.extraction.result import Extraction
+
+if TYPE_CHECKING:
+    from newscrawler.dedup.decide import Decision
+    from newscrawler.language.identify import LanguageResult
 
 NOT_MODIFIED = 304  # the HTTP status of a conditional revisit whose page has not changed
 
@@ -34,6 +38,8 @@ class RawDocument:
     # True when the bytes come from our own database (re-extraction), not a fetch:
     # such a document updates its article but is not a new sighting of it.
     replayed: bool = False
+    # Its entry in this crawl's write-ahead journal, once journaled (or replayed from it).
+    journal_entry: int | None = None
 
     def __repr__(self) -> str:  # the body may be megabytes: never print it
         return f"<RawDocument {self.url} {len(self.body)} bytes {self.content_type or ''}>"
@@ -48,11 +54,14 @@ class Article(Extraction):
     # Dedup stage
     url_key: str | None = None
     content_hash: str | None = None
-    dedup: Any = None
-    # Language stage
+    dedup: Decision | None = None
+    # Language stage: what the worker that extracted the text identified, applied by the stage
+    identified: LanguageResult | None = None
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    # Story stage
+    story_id: int | None = None
 
     def __repr__(self) -> str:
         title = (self.title or "")[:60]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -18,18 +16,17 @@ from scrapy.exceptions import DropItem
 
 from newscrawler import stats
 from newscrawler.extensions import services
-from newscrawler.extraction.boilerplate import RecurringLines
-from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import DocumentTooLarge, ExtractionError
 from newscrawler.items import NOT_MODIFIED, Article, RawDocument
+from newscrawler.workers import Document, TextWorkers, WorkerSettings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
     from newscrawler.config import NewscrawlerConfig
-    from newscrawler.extraction.result import Extraction
     from newscrawler.journal import Journal
+    from newscrawler.workers import Analysis
 
 # Extraction fields a feed or sitemap entry can fill (field: hint name).
 HINTED_FIELDS = {
@@ -47,13 +44,10 @@ class ExtractPipeline:
         self, stats_collector: StatsCollector, config: NewscrawlerConfig, journal: Journal
     ) -> None:
         self.stats = stats_collector
+        self.config = config
         self.max_bytes = config.extract_max_bytes
-        self.recurring = RecurringLines(min_documents=config.recurring_min_documents)
         self.journal = journal
-        # Extraction (tens of milliseconds a page) runs on its own thread so that the
-        # reactor keeps downloading meanwhile; one thread, so the cross-document
-        # RecurringLines state is only ever touched by one extraction at a time.
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        self.workers: TextWorkers | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -61,10 +55,18 @@ class ExtractPipeline:
         shared = services(crawler)
         return cls(crawler.stats, shared.config, shared.journal)
 
-    def close_spider(self) -> None:
-        self.executor.shutdown(wait=True)
+    def open_spider(self) -> None:
+        # Extraction and language identification (tens of milliseconds a page) run in
+        # worker processes, so that the reactor keeps downloading and storing meanwhile,
+        # on every core.
+        self.workers = TextWorkers(self.config.extract_processes, worker_settings(self.config))
+        self.workers.start()
 
-    async def process_item(self, item: Any) -> Any:
+    def close_spider(self) -> None:
+        if self.workers is not None:
+            self.workers.shutdown()
+
+    async def process_item(self, item: Any) -> Article:
         if isinstance(item, Article):
             return item
         raw = as_raw_document(item)
@@ -75,25 +77,27 @@ class ExtractPipeline:
             self.stats.inc_value(stats.dropped_key(DocumentTooLarge.reason))
             raise DropItem(f"{raw.url}: too_large: {len(raw.body)} bytes, over {self.max_bytes}")
         entry = None if raw.replayed else self.journal.append(raw)
-        extract = partial(
-            extract_document,
-            raw.body,
-            url=raw.url,
-            content_type=raw.content_type,
-            encoding=raw.encoding,
-            max_bytes=self.max_bytes,
-            recurring=self.recurring,
-        )
+        assert self.workers is not None
+        document = Document(raw.body, raw.url, raw.content_type, raw.encoding, self.max_bytes)
         try:
-            extraction = await asyncio.get_running_loop().run_in_executor(self.executor, extract)
+            analysis = await asyncio.wrap_future(self.workers.analyse(document))
         except ExtractionError as error:
             if entry is not None:
                 self.journal.done(entry)
             self.stats.inc_value(stats.dropped_key(error.reason))
             raise DropItem(f"{raw.url}: {error.reason}: {error}") from error
-        article = build_article(raw, extraction)
+        article = build_article(raw, analysis)
         article.journal_id = entry
         return article
+
+
+def worker_settings(config: NewscrawlerConfig) -> WorkerSettings:
+    return WorkerSettings(
+        recurring_min_documents=config.recurring_min_documents,
+        languages=config.languages,
+        language_min_confidence=config.language_min_confidence,
+        language_min_chars=config.language_min_chars,
+    )
 
 
 def as_raw_document(item: Any) -> RawDocument:
@@ -103,11 +107,11 @@ def as_raw_document(item: Any) -> RawDocument:
     return RawDocument(**ItemAdapter(item).asdict())
 
 
-def build_article(raw: RawDocument, extraction: Extraction) -> Article:
+def build_article(raw: RawDocument, analysis: Analysis) -> Article:
     """The extraction, with what the spider found beside the link where the page said nothing."""
-    hints = raw.hints
+    extraction, hints = analysis.extraction, raw.hints
     fields = {f.name: getattr(extraction, f.name) for f in dataclasses.fields(extraction)}
     for name, hint in HINTED_FIELDS.items():
         if not fields[name] and hints.get(hint):
             fields[name] = hints[hint]
-    return Article(raw=raw, **fields)
+    return Article(raw=raw, identified=analysis.language, **fields)

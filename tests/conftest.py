@@ -125,3 +125,16 @@ def project_crawler(**overrides: object) -> Crawler:
         settings.pop(reactor_setting, None)
     settings["TWISTED_REACTOR_ENABLED"] = False  # never started: no reactor needed
     return get_crawler(settings_dict={**settings, **overrides})
+
+
+# Tests that start real crawls or servers are the slow tier; `-m "not slow"` runs the rest
+# (the in-process tests of each stage) in seconds.
+SLOW_FIXTURES = frozenset(
+    {"spool_dir", "run_crawl", "database_url", "postgres_url", "postgres_server", "redis_url"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawler.extraction.boilerplate import Kind, classify, credit_holder, is_byline, word_count
+from newscrawler.extraction.classify import Kind, classify, credit_holder, is_byline, word_count
+from newscrawler.extraction.document import model_language
 from newscrawler.extraction.plaintext import extract_plain_text, split_paragraphs
 
 
@@ -59,7 +60,9 @@ def test_byline_under_a_title_is_not_joined_to_it() -> None:
 
 def test_title_is_found_above_a_colon_label() -> None:
     body = "Die Regierung hat am Mittwoch ein neues Paket für ältere Häuser beschlossen. " * 2
-    result = extract_plain_text(f"Neues Paket für alte Häuser\nTeilen:\n{body}\n{body}x\n")
+    result = extract_plain_text(
+        language_of=model_language, text=f"Neues Paket für alte Häuser\nTeilen:\n{body}\n{body}x\n"
+    )
     assert result.title == "Neues Paket für alte Häuser"
 
 
@@ -92,20 +95,28 @@ PARAGRAPH = (
 
 def test_a_credit_line_closes_the_article() -> None:
     tail = "Bu habere henüz yorum yapılmamış ve ilk yorumu siz yapabilirsiniz."
-    result = extract_plain_text(f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\n© Agentur\n{tail}\n")
+    result = extract_plain_text(
+        language_of=model_language, text=f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\n© Agentur\n{tail}\n"
+    )
     assert tail not in result.text
     assert result.source_credit == "Agentur"
 
 
 def test_a_short_last_paragraph_after_a_related_label_stays() -> None:
     last = "Ekonomistler, faiz indiriminin yılın ikinci yarısından önce beklemiyor."
-    result = extract_plain_text(f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\nİLGİLİ HABERLER\n{last}\n")
+    result = extract_plain_text(
+        language_of=model_language,
+        text=f"{PARAGRAPH}\n{PARAGRAPH} Mehr.\nİLGİLİ HABERLER\n{last}\n",
+    )
     assert result.text.endswith(last)
 
 
 def test_title_is_preferred_over_a_nearer_desk_name_and_photo_credit() -> None:
     text = f"Neues Paket für alte Häuser\nFoto: Agentur\nNachrichten Redaktion\n{PARAGRAPH}\n"
-    assert extract_plain_text(f"{text}{PARAGRAPH} Mehr.\n").title == "Neues Paket für alte Häuser"
+    assert (
+        extract_plain_text(language_of=model_language, text=f"{text}{PARAGRAPH} Mehr.\n").title
+        == "Neues Paket für alte Häuser"
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,6 +133,9 @@ def test_short_headlines_with_a_number_are_not_chrome(line: str) -> None:
 
 def test_a_bulleted_list_inside_the_article_does_not_cut_it() -> None:
     items = "\n".join(f"- Item number {n} of the plan for buses" for n in range(4))
-    result = extract_plain_text(f"{PARAGRAPH}\nHere is what changes:\n{items}\n{PARAGRAPH} Mehr.\n")
+    result = extract_plain_text(
+        language_of=model_language,
+        text=f"{PARAGRAPH}\nHere is what changes:\n{items}\n{PARAGRAPH} Mehr.\n",
+    )
     assert result.text.startswith(PARAGRAPH)
     assert "- Item number 3 of the plan for buses" in result.text

@@ -18,7 +18,8 @@ from newscrawler.extraction.errors import (
     NoArticleText,
 )
 from newscrawler.extraction.html import extract_html
-from newscrawler.extraction.html_metadata import normalise_language, parse_datetime
+from newscrawler.text.dates import parse_datetime
+from newscrawler.text.languages import normalise_language
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 ARTICLE_URL = "https://www.nordkurier-beispiel.de/wirtschaft/hafen-ausbau-4711.html?utm=x"
@@ -176,6 +177,10 @@ def test_no_canonical_url_when_the_page_declares_none() -> None:
         ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
         ("last Tuesday", None),
         ("", None),
+        # Before year 1 in UTC, after 9999: not representable, so no date rather than an error.
+        ("0001-01-01T00:00:00+01:00", None),
+        ("9999-12-31T23:30:00-01:00", None),
+        ("Fri, 31 Dec 9999 23:30:00 -0100", None),
     ],
 )
 def test_dates_become_aware_utc(value: str, expected: datetime | None) -> None:

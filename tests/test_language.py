@@ -9,7 +9,8 @@ import pytest
 from newscrawler import stats
 from newscrawler.items import Article, RawDocument
 from newscrawler.language.identify import LanguageIdentifier
-from pipelines.language import LanguagePipeline, declared_code
+from newscrawler.text.languages import normalise_language
+from pipelines.language import LanguagePipeline
 from tests.conftest import project_crawler
 
 GERMAN = (
@@ -82,7 +83,7 @@ def test_candidate_languages_are_configurable() -> None:
     [("en-US", "en"), ("de_DE", "de"), ("FR", "fr"), ("", None), ("x-klingon", None)],
 )
 def test_declared_code(declared: str, code: str | None) -> None:
-    assert declared_code(declared) == code
+    assert normalise_language(declared) == code
 
 
 def test_pipeline_tags_and_counts_declared_disagreement() -> None:

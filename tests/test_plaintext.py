@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from newscrawler.extraction.boilerplate import RecurringLines, clean_paragraphs
+from newscrawler.extraction.boilerplate import clean_paragraphs
+from newscrawler.extraction.document import model_language
 from newscrawler.extraction.plaintext import extract_plain_text, split_paragraphs
+from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.repeats import drop_repeated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plaintext"
@@ -28,7 +30,7 @@ def load(name: str) -> tuple[str, dict]:
 @pytest.mark.parametrize("name", CASES)
 def test_labelled_document(name: str) -> None:
     raw, expected = load(name)
-    result = extract_plain_text(raw)
+    result = extract_plain_text(language_of=model_language, text=raw)
     assert result.title == expected["title"]
     assert result.source_credit == expected.get("credit")
     for fragment in expected["kept"]:
@@ -84,14 +86,22 @@ def test_lines_recurring_across_a_crawl_are_dropped_but_not_a_repeated_article()
         for n in range(4)
     ]
     for body in bodies[:3]:
-        clean_paragraphs([body, notice], recurring=recurring)
-    assert clean_paragraphs([bodies[3], notice], recurring=recurring) == [bodies[3]]
+        clean_paragraphs(language_of=model_language, paragraphs=[body, notice], recurring=recurring)
+    assert clean_paragraphs(
+        language_of=model_language, paragraphs=[bodies[3], notice], recurring=recurring
+    ) == [bodies[3]]
     # The same article seen again and again is not chrome of itself.
     article = [bodies[0], bodies[1]]
     for _ in range(4):
-        assert clean_paragraphs(article, recurring=recurring) == article
+        assert (
+            clean_paragraphs(language_of=model_language, paragraphs=article, recurring=recurring)
+            == article
+        )
 
 
 def test_document_of_only_chrome_has_no_text() -> None:
-    result = extract_plain_text("Home | News | Sport\nSearch\n3 hours ago\n5 0 0\nLeave a Reply\n")
+    result = extract_plain_text(
+        language_of=model_language,
+        text="Home | News | Sport\nSearch\n3 hours ago\n5 0 0\nLeave a Reply\n",
+    )
     assert result.text == ""

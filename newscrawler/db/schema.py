@@ -43,12 +43,6 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def head_revision(engine: Engine) -> str:
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    assert head is not None
-    return head
-
-
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

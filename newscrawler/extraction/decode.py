@@ -60,11 +60,14 @@ def decode_body(
     declared_encoding: str | None = None,
     is_html: bool = False,
 ) -> DecodedText:
-    """Decode ``body`` using BOM, then declared encodings, then UTF-8, then detection."""
+    """Decode ``body``: BOM, else (binary refused) strict UTF-8, declared encodings, detection.
+
+    Mojibake left by an upstream UTF-8-as-windows-1252 round trip is repaired last.
+    """
     if not body.strip():
         raise EmptyDocument("the document is empty or only whitespace")
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom is not None:
         return DecodedText(body[len(bom) :].decode(bom_encoding, "replace"), bom_encoding, False)
     _reject_binary(body)
     decoded = _decode_declared(body, content_type, declared_encoding, is_html) or _detect(body)

@@ -11,13 +11,17 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from newscrawler.extraction.boilerplate import RecurringLines, clean_paragraphs
+from newscrawler.extraction.boilerplate import clean_paragraphs
 from newscrawler.extraction.decode import decode_body
 from newscrawler.extraction.errors import DocumentTooLarge, NoArticleText, UnsupportedDocument
 from newscrawler.extraction.html import extract_html
 from newscrawler.extraction.plaintext import extract_plain_text
+from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
+from newscrawler.extraction.stopwords import LanguageOf
+from newscrawler.language.identify import shared_model
+from newscrawler.text.languages import to_iso639_1
 
 MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|article|meta|title|br|span|a)\b", re.I)
 MARKUP_SNIFF_CHARS = 4096
@@ -55,8 +59,15 @@ def extract_document(
     encoding: str | None = None,
     max_bytes: int | None = None,
     recurring: RecurringLines | None = None,
+    language_of: LanguageOf | None = None,
 ) -> Extraction:
-    """Decode and extract one document; raise an ``ExtractionError`` when it has no article."""
+    """Decode and extract one document; raise an ``ExtractionError`` when it has no article.
+
+    ``language_of`` tells the text rules a text's language (for its stop
+    words); by default the Language stage's py3langid model, loaded once per
+    process, answers.
+    """
+    language_of = language_of or model_language
     if max_bytes is not None and len(body) > max_bytes:
         raise DocumentTooLarge(f"{len(body)} bytes is over the {max_bytes}-byte limit")
     kind = document_kind(url, content_type)
@@ -69,10 +80,10 @@ def extract_document(
     if kind is DocumentKind.HTML and not looks_like_markup(decoded.text):
         kind = DocumentKind.TEXT  # served as HTML, but plain text
     if kind is DocumentKind.HTML:
-        result = extract_html(decoded.text, url=url, recurring=recurring)
-        result.text = clean_html_text(result.text, recurring)
+        result = extract_html(decoded.text, url=url)
+        result.text = clean_html_text(result.text, recurring, language_of)
     else:
-        result = extract_plain_text(decoded.text, recurring=recurring)
+        result = extract_plain_text(decoded.text, recurring=recurring, language_of=language_of)
     if not result.text.strip():
         raise NoArticleText("no article text left after removing boilerplate")
     return result
@@ -83,7 +94,16 @@ def looks_like_markup(text: str) -> bool:
     return MARKUP.search(text[:MARKUP_SNIFF_CHARS]) is not None
 
 
-def clean_html_text(text: str, recurring: RecurringLines | None) -> str:
+def clean_html_text(
+    text: str, recurring: RecurringLines | None, language_of: LanguageOf | None = None
+) -> str:
     """The plain-text rules on what the HTML extractor kept: repeats and chrome that slipped by."""
     paragraphs = drop_repeated(p for p in text.split("\n\n") if p.strip())
-    return "\n\n".join(clean_paragraphs(paragraphs, recurring=recurring))
+    cleaned = clean_paragraphs(paragraphs, recurring=recurring, language_of=language_of)
+    return "\n\n".join(cleaned)
+
+
+def model_language(text: str) -> str:
+    """The main language of ``text`` by the shared py3langid model (ISO 639-1 where it has one)."""
+    label, _probability = shared_model().classify(text)
+    return to_iso639_1(label) or label

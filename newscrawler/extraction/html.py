@@ -18,12 +18,15 @@ import re
 from typing import TYPE_CHECKING
 
 from lxml.etree import LxmlError
-from trafilatura import bare_extraction, baseline
-from trafilatura.utils import load_html
+from trafilatura import load_html
 
+from newscrawler.extraction._trafilatura import baseline_text, extraction_body
 from newscrawler.extraction.errors import NoArticleText
 from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
 from newscrawler.extraction.result import Extraction
+from newscrawler.text.chrome import AD_LABELS
+from newscrawler.text.normalise import squash as _squash
+from newscrawler.text.sentences import SENTENCE_END_CHARS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,7 +65,6 @@ CHROME_ATTRIBUTE = re.compile(
 EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
 NEVER_PRUNED = frozenset({"html", "body", "article", "main"})
 WHITESPACE = re.compile(r"\s+")
-NON_WORD = re.compile(r"\W+")
 # A shown description: at least this long, compared on its first characters, and the element
 # showing it no more than this much longer than the description itself.
 MIN_STANDFIRST_CHARS = 40
@@ -71,15 +73,8 @@ STANDFIRST_SLACK = 1.3
 # A short line without closing punctuation holding a year and a clock time is a dateline
 # ("Sunday 17 December 2023 17:23, UK").
 TIMESTAMP = re.compile(r"(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}:\d\d\b.*(?:19|20)\d\d")
-SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "؟")
-# Labels of ad slots, alone on their line, in the languages of the sites we know.
-AD_LABELS = frozenset(
-    {"advertisement", "advertisements", "ad", "sponsored", "sponsoredcontent", "anzeige",
-     "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "реклама", "广告",
-     "広告", "إعلان", "reklama", "advertentie", "annons", "mainos", "reklam",
-     "advertisementscrolltocontinue", "storycontinuesbelowadvertisement",
-     "articlecontinuesbelowthisad", "continuereadingbelow"}
-)  # fmt: skip
+# Labels of ad slots, alone on their line, compared squashed.
+AD_LABEL_KEYS = frozenset(_squash(label) for label in AD_LABELS)
 # HTML tags that reached the text escaped (a CMS storing markup as text).
 LEAKED_TAG = re.compile(r"</?(?:div|p|span|a|img|br|iframe|script|strong|em|b|i|figure)\b[^<>]*>")
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta"})
@@ -95,15 +90,12 @@ HEADING_MAX_CHARS = 60
 LINE_BREAKING_TAGS = frozenset({"lb", "p", "head", "item", "list", "quote"})
 
 
-def extract_html(
-    html: str, *, url: str | None = None, recurring: object | None = None
-) -> Extraction:
+def extract_html(html: str, *, url: str | None = None) -> Extraction:
     """Extract the article body and metadata of one HTML page.
 
-    ``recurring`` is accepted for symmetry with the plain-text extractor; the
-    cross-document paragraph cleaner runs on this function's output.
+    The cross-document paragraph cleaner (:mod:`.recurring`) runs on this
+    function's output, in :func:`~newscrawler.extraction.document.extract_document`.
     """
-    del recurring
     try:
         tree = parse_html(html)
         metadata = read_metadata(tree, url)
@@ -188,18 +180,16 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
 
 
 def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
-    text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
+    text = tidy_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
     if len(text) < FULL_CASCADE_BELOW:
-        text = clean_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
+        text = tidy_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
     if _declared_body_is_longer(metadata.article_body, text):
-        return clean_paragraphs(metadata.article_body, metadata), "json-ld"
+        return tidy_paragraphs(metadata.article_body, metadata), "json-ld"
     if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
         return text, "trafilatura"
-    for fallback, name in (
-        (lambda: _trafilatura_text(tree, precise=False), "recall"),
-        (lambda: baseline(tree)[1], "baseline"),
-    ):
-        candidate = clean_paragraphs(fallback(), metadata)
+    for name in ("recall", "baseline"):
+        found = _trafilatura_text(tree, precise=False) if name == "recall" else baseline_text(tree)
+        candidate = tidy_paragraphs(found, metadata)
         if len(candidate) > FALLBACK_RATIO * len(text):
             logger.debug(
                 "%s fallback: %d characters instead of %d", name, len(candidate), len(text)
@@ -217,7 +207,7 @@ def is_link_page(tree: HtmlElement) -> bool:
 
 def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
     # No URL: links are kept only to measure link density, resolving them is wasted time.
-    document = bare_extraction(
+    body = extraction_body(
         tree,
         fast=fast,
         favor_precision=precise,
@@ -225,9 +215,7 @@ def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -
         include_tables=False,
         include_links=True,
     )
-    if document is None or document.body is None:
-        return ""
-    return "\n".join(body_paragraphs(document.body))
+    return "" if body is None else "\n".join(body_paragraphs(body))
 
 
 def body_paragraphs(body: _Element) -> list[str]:
@@ -269,11 +257,11 @@ def _item_lines(item: _Element) -> Iterator[str]:
 def _is_heading_like(element: _Element) -> bool:
     if element.tag == "head":
         return True
-    return _is_heading_text(" ".join(element.itertext()).strip())
+    return _is_heading_text(_joined_text(element, " ").strip())
 
 
 def _is_heading_text(text: str) -> bool:
-    return len(text) <= HEADING_MAX_CHARS and not text.endswith(SENTENCE_ENDS)
+    return len(text) <= HEADING_MAX_CHARS and not text.endswith(SENTENCE_END_CHARS)
 
 
 def _element_lines(element: _Element) -> Iterator[str]:
@@ -297,19 +285,25 @@ def _collect_text(element: _Element, parts: list[str]) -> None:
 
 
 def _is_link_teaser(element: _Element) -> bool:
-    text = " ".join(element.itertext())
+    text = _joined_text(element, " ")
     words = len(text.split())
     if not words or words > LINK_TEASER_MAX_WORDS:
         return False
-    link_chars = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
+    link_chars = sum(len(_joined_text(ref, "").strip()) for ref in element.iter("ref"))
     return link_chars >= LINK_TEASER_SHARE * len(text.strip())
 
 
+def _joined_text(element: _Element, separator: str) -> str:
+    return separator.join(str(part) for part in element.itertext())
+
+
 def _declared_body_is_longer(article_body: str | None, text: str) -> bool:
-    return bool(article_body) and len(article_body) > ARTICLE_BODY_RATIO * max(len(text), 1)
+    if not article_body:
+        return False
+    return len(article_body) > ARTICLE_BODY_RATIO * max(len(text), 1)
 
 
-def clean_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> str:
+def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> str:
     """One paragraph per line in, paragraphs separated by a blank line out.
 
     A leading paragraph that is the headline goes (the title has its own
@@ -334,7 +328,7 @@ def _is_text(paragraph: str) -> bool:
         return False
     if _is_heading_text(paragraph) and TIMESTAMP.search(paragraph):
         return False
-    return _squash(paragraph) not in AD_LABELS
+    return _squash(paragraph) not in AD_LABEL_KEYS
 
 
 def _without_markup(line: str) -> str:
@@ -354,9 +348,4 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _same_text(left: str, right: str | None) -> bool:
-    return bool(right) and _squash(left) == _squash(right)
-
-
-def _squash(text: str) -> str:
-    """Lower case without punctuation or spaces, for comparing texts across markup."""
-    return NON_WORD.sub("", text.casefold())
+    return bool(right) and _squash(left) == _squash(right or "")

@@ -2,25 +2,39 @@
 
 trafilatura finds titles, authors and site names well, but hands back dates
 without time or zone, authors mixed with publishers and titles carrying the
-site's suffix. This module reads what the page declares (JSON-LD, Open Graph,
+site's suffix. This module reads what the page declares (Open Graph,
 ``article:*`` and Dublin Core meta tags, ``<link rel=canonical>``,
 ``<html lang>``) and uses trafilatura's own metadata only where the page
-declares nothing better.
+declares nothing better. JSON-LD is read by :mod:`.json_ld`.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_sitename, extract_title
+
+from newscrawler.extraction._trafilatura import (
+    examine_meta,
+    extract_author,
+    extract_sitename,
+    extract_title,
+)
+from newscrawler.extraction.json_ld import (
+    article_body,
+    json_ld_article,
+    ld_authors,
+    ld_name,
+    split_names,
+)
+from newscrawler.text.chrome import BYLINE_WORD_PATTERN
+from newscrawler.text.dates import parse_datetime
+from newscrawler.text.languages import normalise_language
+from newscrawler.text.normalise import squash as _squash
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,24 +42,6 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from trafilatura.settings import Document
 
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "reviewnewsarticle",
-        "backgroundnewsarticle",
-        "blogposting",
-        "liveblogposting",
-        "socialmediaposting",
-        "report",
-        "scholarlyarticle",
-        "techarticle",
-        "review",
-    }
-)
 PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -65,16 +61,10 @@ PUBLISHED_META = (
     "cxenseparse:recs:publishtime",
 )
 LANGUAGE_META = ("og:locale", "content-language", "language", "dc.language", "inlanguage")
-# Only what is cheap and reliable: no full-text date search with dateparser (slow, noisy).
-DATE_SEARCH = {"extensive_search": False, "original_date": True}
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•:»]|-{1,2}|::)\s+")
-BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|z|от|автор)\s*:?\s+", re.IGNORECASE)
+BYLINE_PREFIX = re.compile(rf"^(?:{BYLINE_WORD_PATTERN})\s*:?\s+", re.IGNORECASE)
 POSTS_BY = re.compile(r"^(?:view|see|read|more)\b.*\bby\s+", re.IGNORECASE)
-LANGUAGE_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 MAX_AUTHOR_WORDS = 6
-MARKUP_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-BLOCK_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|figure|blockquote|section)\b[^<>]*>", re.I)
-MARKUP_TAG = re.compile(r"<[^<>]+>")
 WORD = re.compile(r"\w+")
 MIN_HEADING_CHARS, MAX_HEADING_CHARS = 10, 300
 MIN_HEADING_OVERLAP = 0.3  # share of the heading's words found in a declared title
@@ -97,9 +87,9 @@ class PageMetadata:
 def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page says about its article, with declared values first."""
     meta = _meta_tags(tree)
-    ld = _json_ld_article(tree)
+    ld = json_ld_article(tree)
     found = _trafilatura_metadata(tree, url)
-    site_name = _first_text(_ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
+    site_name = _first_text(ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
     return PageMetadata(
         title=choose_title(
             _headings(tree),
@@ -108,9 +98,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
             site_name,
             url,
         ),
-        authors=clean_authors(
-            _ld_authors(ld.get("author")) or _split_names(found.author), site_name
-        ),
+        authors=clean_authors(ld_authors(ld.get("author")) or split_names(found.author), site_name),
         published_at=_published_at(ld, meta, tree) or parse_datetime(found.date),
         site_name=site_name,
         canonical_url=_canonical_url(tree, meta),
@@ -119,7 +107,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         ),
         tags=_tags(ld, meta, found.categories, found.tags),
         declared_language=declared_language(tree, meta, ld),
-        article_body=_article_body(ld),
+        article_body=article_body(ld),
     )
 
 
@@ -136,7 +124,8 @@ def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Document:
     found.author = found.author or extract_author(tree)
     found.title = found.title or extract_title(tree)
     found.sitename = found.sitename or extract_sitename(tree)
-    found.date = find_date(tree, url=url, **DATE_SEARCH)
+    # Only what is cheap and reliable: no full-text date search with dateparser (slow, noisy).
+    found.date = find_date(tree, url=url, extensive_search=False, original_date=True)
     return found
 
 
@@ -157,82 +146,6 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     return values
 
 
-def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The first JSON-LD object typed as an article (any schema.org article subtype).
-
-    When the article object names no author, the first author named by another
-    object (a ``WebPage``, an untyped block) is borrowed.
-    """
-    objects = [item for data in _json_ld_blocks(tree) for item in _json_ld_objects(data)]
-    article = next((item for item in objects if ARTICLE_TYPES & _ld_types(item)), {})
-    author = article.get("author") or next((o["author"] for o in objects if o.get("author")), None)
-    if author:
-        article = {**article, "author": _resolve_references(author, objects)}
-    return article
-
-
-def _resolve_references(value: Any, objects: list[dict[str, Any]]) -> Any:
-    """Replace ``{"@id": …}`` references (Yoast-style graphs) by the objects they name."""
-    by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str)}
-    values = value if isinstance(value, list) else [value]
-    return [
-        by_id.get(v["@id"], v) if isinstance(v, dict) and "name" not in v and "@id" in v else v
-        for v in values
-    ]
-
-
-def _json_ld_blocks(tree: HtmlElement) -> Iterator[Any]:
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        try:
-            yield json.loads(script.text or "", strict=False)
-        except (ValueError, RecursionError):
-            continue
-
-
-def _json_ld_objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_ld_objects(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        yield from _json_ld_objects(data.get("@graph"), depth + 1)
-        yield from _json_ld_objects(data.get("mainEntity"), depth + 1)
-
-
-def _ld_types(item: dict[str, Any]) -> set[str]:
-    types = item.get("@type")
-    types = types if isinstance(types, list) else [types]
-    return {t.lower() for t in types if isinstance(t, str)}
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name")
-    return value if isinstance(value, str) else None
-
-
-def _ld_authors(value: Any) -> list[str]:
-    """Author names from JSON-LD; organisations only when no person is named."""
-    values = value if isinstance(value, list) else [value]
-    people = [v for v in values if not (isinstance(v, dict) and "organization" in _ld_types(v))]
-    names: list[str] = []
-    for person in people or values:
-        name = person.get("name") if isinstance(person, dict) else person
-        for part in name if isinstance(name, list) else [name]:  # some sites list names
-            if isinstance(part, str):
-                names += _split_names(part)
-    return names
-
-
-def _split_names(value: str | None) -> list[str]:
-    parts = re.split(r";|,| and | & |\|", html.unescape(value or ""))
-    return [" ".join(part.split()) for part in parts if part.strip()]
-
-
 def _first_text(*values: Any) -> str | None:
     for value in values:
         if isinstance(value, list):
@@ -240,21 +153,6 @@ def _first_text(*values: Any) -> str | None:
         if isinstance(value, str) and value.strip():
             return re.sub(r"\s+", " ", value).strip()
     return None
-
-
-def _article_body(ld: dict[str, Any]) -> str | None:
-    """JSON-LD ``articleBody`` as text, its line breaks and block tags separating paragraphs.
-
-    Some CMSs put the stored markup there, even escaped twice.
-    """
-    body = ld.get("articleBody")
-    if not isinstance(body, str):
-        return None
-    text = html.unescape(html.unescape(body))
-    if "<" in text:
-        text = MARKUP_COMMENT.sub("", text)
-        text = MARKUP_TAG.sub("", BLOCK_TAG.sub("\n", text))
-    return text.strip() or None
 
 
 def _published_at(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> datetime | None:
@@ -272,10 +170,15 @@ def _canonical_url(tree: HtmlElement, meta: dict[str, str]) -> str | None:
     for link in tree.iterfind(".//link[@rel]"):
         if "canonical" in (link.get("rel") or "").lower().split():
             href = (link.get("href") or "").strip()
-            if urlsplit(href).scheme in ("http", "https"):
+            if _names_web_page(href):
                 return href
     og_url = meta.get("og:url", "")
-    return og_url if urlsplit(og_url).scheme in ("http", "https") else None
+    return og_url if _names_web_page(og_url) else None
+
+
+def _names_web_page(url: str) -> bool:
+    """An http(s) URL by its scheme alone: a malformed one is judged (and logged) by Dedup."""
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _tags(ld: dict[str, Any], meta: dict[str, str], *found: list[str] | None) -> list[str]:
@@ -302,32 +205,6 @@ def _unique(values: Iterator[str] | list[str]) -> list[str]:
 # --- normalising ------------------------------------------------------------------------------
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """ISO 8601 or RFC 2822 into an aware UTC datetime; a naive value is taken as UTC."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    parsed = _parse_iso(text)
-    if parsed is None:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _parse_iso(text: str) -> datetime | None:
-    text = re.sub(
-        r"([+-]\d\d)(\d\d)$", r"\1:\2", text.replace(" ", "T", 1) if "T" not in text else text
-    )
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def choose_title(
     headings: list[str],
     declared: list[Any],
@@ -343,8 +220,8 @@ def choose_title(
     with a declared title. A short kicker before the declared title ("Opinion",
     "News") is dropped.
     """
-    titles = [clean_title(_first_text(value), site_name, url) for value in declared]
-    titles = [title for title in titles if title]
+    cleaned = [clean_title(_first_text(value), site_name, url) for value in declared]
+    titles = [title for title in cleaned if title]
     site_keys = _site_keys(site_name, url)
     for heading in headings:
         if not MIN_HEADING_CHARS <= len(heading) <= MAX_HEADING_CHARS:
@@ -410,10 +287,6 @@ def _names_site(segment: str, site_keys: set[str]) -> bool:
     return bool(squashed) and any(key in squashed or squashed in key for key in site_keys)
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
-
-
 def _rejoin(title: str, parts: list[str]) -> str:
     start = title.find(parts[0])
     end = title.rfind(parts[-1]) + len(parts[-1])
@@ -451,26 +324,3 @@ def declared_language(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any
         if code:
             return code
     return None
-
-
-def normalise_language(value: str | None) -> str | None:
-    """``en-US``, ``pt_BR``, ``deu`` or ``EN`` into an ISO 639-1 code, else None."""
-    match = LANGUAGE_CODE.match((value or "").strip().split(",")[0].strip())
-    if not match:
-        return None
-    code = match.group(1).lower()
-    if len(code) == 2:
-        return code
-    return THREE_LETTER_CODES.get(code)
-
-
-# ISO 639-2/3 codes of the languages news sites commonly declare that way.
-THREE_LETTER_CODES = {
-    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
-    "por": "pt", "nld": "nl", "dut": "nl", "rus": "ru", "ukr": "uk", "pol": "pl", "ces": "cs",
-    "cze": "cs", "swe": "sv", "dan": "da", "nor": "no", "nob": "nb", "fin": "fi", "tur": "tr",
-    "ara": "ar", "heb": "he", "fas": "fa", "per": "fa", "hin": "hi", "ben": "bn", "urd": "ur",
-    "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko", "vie": "vi", "tha": "th", "ind": "id",
-    "msa": "ms", "may": "ms", "ell": "el", "gre": "el", "hun": "hu", "ron": "ro", "rum": "ro",
-    "bul": "bg", "hrv": "hr", "srp": "sr", "slk": "sk", "slo": "sk", "slv": "sl", "cat": "ca",
-}  # fmt: skip

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 import statistics
 
-from newscrawler.extraction.boilerplate import (
-    SENTENCE_END,
-    RecurringLines,
-    clean_lines,
-    is_byline,
-    word_count,
-)
+from newscrawler.extraction.boilerplate import clean_lines
+from newscrawler.extraction.classify import is_byline, word_count
+from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
+from newscrawler.extraction.stopwords import LanguageOf
+from newscrawler.text.sentences import SENTENCE_END
 
 __all__ = ["RecurringLines", "extract_plain_text", "split_paragraphs"]
 
@@ -97,10 +95,18 @@ def join_wrapped(lines: list[str], width: int) -> list[str]:
     return paragraphs
 
 
-def extract_plain_text(text: str, *, recurring: RecurringLines | None = None) -> Extraction:
-    """The article in a plain-text document: clean body, title when it starts with one."""
+def extract_plain_text(
+    text: str,
+    *,
+    recurring: RecurringLines | None = None,
+    language_of: LanguageOf | None = None,
+) -> Extraction:
+    """The article in a plain-text document: clean body, title when it starts with one.
+
+    ``language_of`` tells a text's language for its stop words (see :mod:`.stopwords`).
+    """
     paragraphs = drop_repeated(split_paragraphs(text))
-    cleaned = clean_lines(paragraphs, recurring=recurring)
+    cleaned = clean_lines(paragraphs, recurring=recurring, language_of=language_of)
     return Extraction(
         text="\n\n".join(cleaned.paragraphs),
         title=cleaned.title,

@@ -8,18 +8,9 @@ so only its first occurrence stays.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def paragraph_key(paragraph: str) -> str:
-    """The form two paragraphs share when they say the same thing."""
-    # casefold() turns Turkish "İ" into "i" + a combining dot; drop the dot.
-    folded = unicodedata.normalize("NFKC", paragraph).casefold().replace("\u0307", "")
-    return _NON_WORD.sub(" ", folded).strip()
+from newscrawler.text.normalise import paragraph_key
 
 
 def drop_repeated(paragraphs: Iterable[str]) -> list[str]:

@@ -17,7 +17,6 @@ news text, are settled by a vocabulary check (:mod:`.malay_indonesian`).
 from __future__ import annotations
 
 import copy
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,8 +25,13 @@ from typing import TYPE_CHECKING
 from py3langid.langid import MODEL_FILE
 from py3langid.langid import LanguageIdentifier as _Py3LangId
 
-from newscrawler.language.codes import UNDETERMINED, labels_for, to_iso639_1
 from newscrawler.language.malay_indonesian import settle_malay_indonesian
+from newscrawler.text.languages import UNDETERMINED as UNDETERMINED
+from newscrawler.text.languages import labels_for, to_iso639_1
+from newscrawler.text.scripts import LETTER_OR_MARK as _LETTER_OR_MARK
+from newscrawler.text.scripts import WIDE_CHAR as _WIDE_CHAR
+from newscrawler.text.sentences import SENTENCE_CLOSERS as _SENTENCE_END
+from newscrawler.text.sentences import SENTENCE_SPLIT as _SENTENCE_SPLIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,12 +51,6 @@ CHUNK_WEIGHT = 120
 # The body's confidence is measured on its beginning; longer adds time, not certainty.
 CONFIDENCE_SAMPLE_CHARS = 3000
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;…])\s+(?=\S)|(?<=[。！？；])|(?<=[؟۔।])\s*")
-_SENTENCE_END = tuple(".!?…。！？؟۔।\"'”»)")
-# Letters, plus the vowel signs of Indic, Thai, Hebrew and Arabic scripts.
-_LETTER_OR_MARK = re.compile(r"[^\W\d_]|[\u0591-\u05C7\u064B-\u065F\u0900-\u0DFF\u0E31-\u0E4E]")
-# Han, kana and Hangul: one character carries about as much as a short word.
-_WIDE_CHAR = re.compile(r"[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]")
 # One CJK character carries about as much evidence as a few Latin letters.
 _WIDE_CHAR_WEIGHT = 3.0
 
@@ -197,7 +195,8 @@ class LanguageIdentifier:
         found, probability = self._classify(body)
         if found == code:
             return probability
-        return sum(p for label, p in self._model.rank(body) if to_iso639_1(label) == code)
+        ranked: list[tuple[str, float]] = self._model.rank(body)
+        return float(sum(p for label, p in ranked if to_iso639_1(label) == code))
 
 
 def _shares(labelled: list[tuple[_Segment, str, float]]) -> dict[str, float]:

@@ -110,7 +110,7 @@ class FilesSpider(scrapy.Spider):
         self.count_drop(
             "unreadable",
             "%s: could not be read (%s)",
-            failure.request.url,
+            getattr(getattr(failure, "request", None), "url", "?"),
             failure.getErrorMessage(),
         )
 

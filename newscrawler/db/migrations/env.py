@@ -14,7 +14,7 @@ target_metadata = Base.metadata
 
 def _engine() -> Engine:
     engine = config.attributes.get("engine")
-    if engine is not None:
+    if isinstance(engine, Engine):
         return engine
     return make_engine(config.get_main_option("sqlalchemy.url") or "")
 

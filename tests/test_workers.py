@@ -1,0 +1,92 @@
+"""Text work in worker processes: a site's documents meet the same evidence, errors come back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from newscrawler.extraction.errors import EmptyDocument
+from newscrawler.workers import Document, TextWorkers, WorkerSettings, site_of
+
+
+def notice(site: str) -> str:
+    """A site's own line that only its recurrence marks as chrome (alone, it reads as prose)."""
+    return (
+        f"The {site} Gazette is printed in Riverside and delivered to every home in the valley "
+        "each morning."
+    )
+
+
+def story(n: int) -> str:
+    return (
+        f"Story {n}: the council met on day {n} to discuss the harbour, the schools and the "
+        f"budget, and agreed to meet again next week to vote on proposal number {n}."
+    )
+
+
+SETTINGS = WorkerSettings(
+    recurring_min_documents=3, languages=None, language_min_confidence=0.3, language_min_chars=8
+)
+
+
+def job(url: str, text: str) -> Document:
+    return Document(text.encode(), url, "text/plain", "utf-8", None)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[TextWorkers]:
+    pool = TextWorkers(processes=2, settings=SETTINGS)
+    pool.start()
+    yield pool
+    pool.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://News.example.com/a/b.html?x=1", "news.example.com"),
+        ("http://127.0.0.1:8080/story", "127.0.0.1:8080"),
+        ("file:///data/site-a/2026/story.txt", "/data/site-a/2026"),
+    ],
+)
+def test_site_of(url: str, site: str) -> None:
+    assert site_of(url) == site
+
+
+def test_a_sites_recurring_notice_is_learnt_across_workers(pool: TextWorkers) -> None:
+    # Documents of two sites interleaved: with two workers, each site must still see all
+    # of its own documents, or the notice would survive in the fourth one.
+    sites = [f"site{k}.example" for k in range(3)]
+    for n in range(3):
+        for site in sites:
+            pool.analyse(job(f"https://{site}/{n}", f"{story(n)}\n\n{notice(site)}\n")).result()
+    for site in sites:
+        analysis = pool.analyse(job(f"https://{site}/3", f"{story(3)}\n\n{notice(site)}\n"))
+        text = analysis.result().extraction.text
+        assert notice(site) not in text
+        assert story(3) in text
+
+
+def test_an_extraction_error_comes_back_with_its_reason(pool: TextWorkers) -> None:
+    with pytest.raises(EmptyDocument) as raised:
+        pool.analyse(job("https://c.example/empty", "")).result()
+    assert raised.value.reason == "empty"
+
+
+def test_the_worker_identifies_the_language_of_what_it_kept(pool: TextWorkers) -> None:
+    german = (
+        "Der Stadtrat hat am Dienstag beschlossen, die Buslinien im Norden der Stadt ab dem "
+        "kommenden Monat häufiger fahren zu lassen."
+    )
+    analysis = pool.analyse(job("https://d.example/de", german)).result()
+    assert analysis.language.code == "de"
+
+
+def test_an_unknown_language_setting_fails_at_start() -> None:
+    workers = TextWorkers(processes=1, settings=SETTINGS.__class__(3, ("xx",), 0.3, 8))
+    try:
+        with pytest.raises(ValueError, match="xx"):
+            workers.start()
+    finally:
+        workers.shutdown()
