@@ -20,6 +20,7 @@ from newscrawler import verdict
 from newscrawler.config import default_database_url
 from newscrawler.credentials import mask_credentials
 from newscrawler.db.schema import UnknownSchemaVersion
+from newscrawler.frontier import admin as frontier_admin
 from newscrawler.ops import (
     CommandError,
     archive,
@@ -44,6 +45,7 @@ SUBCOMMANDS: tuple[Register, ...] = (
     archive.register,
     stories.register,
     quarantine.register,
+    frontier_admin.register,
     crawls.register,
     schema.register,
 )

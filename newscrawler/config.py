@@ -11,6 +11,7 @@ resolved here, when the crawler starts, never at import.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +19,14 @@ from typing import TYPE_CHECKING
 import platformdirs
 from scrapy.utils.conf import closest_scrapy_cfg
 
+from newscrawler.frontier.keys import clean_name, resolve_run_name
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 DATABASE_URL_ENV = "NEWSCRAWLER_DATABASE_URL"
 HOME_ENV = "NEWSCRAWLER_HOME"
+REDIS_URL_ENV = "NEWSCRAWLER_REDIS_URL"
 
 
 def project_root() -> Path:
@@ -75,6 +79,16 @@ class NewscrawlerConfig:
     revisit_interval: float
     retry_after_max: float
     retry_backoff_base: float
+    redis_url: str
+    frontier_name: str
+    frontier_run: str
+    frontier_run_interval: float
+    frontier_heartbeat_seconds: float
+    frontier_lease_timeout: float
+    frontier_poll_seconds: float
+    frontier_keep_seconds: float
+    frontier_redis_outage_seconds: float
+    frontier_politeness: bool
     story_window_hours: float
     story_min_shared: float
     story_min_overlap: float
@@ -105,9 +119,29 @@ class NewscrawlerConfig:
             revisit_interval=settings.getfloat("REVISIT_INTERVAL"),
             retry_after_max=settings.getfloat("RETRY_AFTER_MAX"),
             retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE"),
+            redis_url=settings.get("REDIS_URL") or os.environ.get(REDIS_URL_ENV, ""),
+            frontier_name=settings.get("FRONTIER_NAME"),
+            frontier_run=resolve_run_name(
+                settings.get("FRONTIER_RUN"),
+                time.time(),
+                settings.getfloat("FRONTIER_RUN_INTERVAL"),
+            ),
+            frontier_run_interval=settings.getfloat("FRONTIER_RUN_INTERVAL"),
+            frontier_heartbeat_seconds=settings.getfloat("FRONTIER_HEARTBEAT_SECONDS"),
+            frontier_lease_timeout=settings.getfloat("FRONTIER_LEASE_TIMEOUT"),
+            frontier_poll_seconds=settings.getfloat("FRONTIER_POLL_SECONDS"),
+            frontier_keep_seconds=settings.getfloat("FRONTIER_KEEP_SECONDS"),
+            frontier_redis_outage_seconds=settings.getfloat("FRONTIER_REDIS_OUTAGE_SECONDS"),
+            frontier_politeness=settings.getbool("FRONTIER_POLITENESS"),
             story_window_hours=settings.getfloat("STORY_WINDOW_HOURS"),
             story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
             story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
             story_min_keys=settings.getint("STORY_MIN_KEYS"),
             progress_bar=settings.getbool("PROGRESS_BAR"),
         )
+
+    def fleet_run(self, spider_name: str) -> str | None:
+        """``frontier/run`` this crawl belongs to when it is part of a fleet, else None."""
+        if not self.redis_url:
+            return None
+        return f"{clean_name(self.frontier_name or spider_name)}/{self.frontier_run}"

@@ -87,7 +87,7 @@ class Services:
         if self.journal.owner is not None:
             self.store.owner = self.journal.owner.describe()
         create_private_sqlite_file(self.config.database_url)
-        self.store.open(spider.name)
+        self.store.open(spider.name, self.config.fleet_run(spider.name))
 
     def item_dropped(self, item: Any) -> None:
         """Dropped as bad input: final, nothing to replay."""

@@ -97,7 +97,18 @@ FEED_EXPORTERS = {"csv": "newscrawler.export.FeedCsvExporter"}
 LOG_LEVEL = "INFO"
 
 # -- scale-out ----------------------------------------------------------------
-# With REDIS_URL (or NEWSCRAWLER_REDIS_URL) set, workers share a Redis frontier.
+# With REDIS_URL (or NEWSCRAWLER_REDIS_URL) set, workers share a Redis frontier
+# (newscrawler.frontier; README "Scale-out").
+REDIS_URL = ""  # empty: $NEWSCRAWLER_REDIS_URL, else no fleet (redis://, rediss:// for TLS)
+FRONTIER_NAME = ""  # the shared crawl; empty = the spider name
+FRONTIER_RUN = "auto"  # one run of it; auto = the schedule slot nearest to the start time
+FRONTIER_RUN_INTERVAL = 900  # seconds between scheduled runs (for FRONTIER_RUN=auto)
+FRONTIER_HEARTBEAT_SECONDS = 2.0  # how often a worker says it is alive
+FRONTIER_LEASE_TIMEOUT = 30.0  # a worker silent this long is dead; its requests are queued again
+FRONTIER_POLL_SECONDS = 0.25  # how often an idle worker looks for queued work
+FRONTIER_KEEP_SECONDS = 2 * 86400  # a run's Redis keys expire this long after its last heartbeat
+FRONTIER_REDIS_OUTAGE_SECONDS = 300.0  # wait this long for Redis to come back, then stop
+FRONTIER_POLITENESS = True  # DOWNLOAD_DELAY per site holds for the whole fleet (Redis)
 ADDONS = {
     "newscrawler.credentials.MaskCredentials": 0,
     "newscrawler.frontier.RedisFrontier": 10,

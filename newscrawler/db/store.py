@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+FLEET_RUN_STAT = "newscrawler/frontier/run"  # also set in the stats by the fleet scheduler
+
 
 class ArticleStore:
     """One session, one crawl run, and whether the database is usable right now."""
@@ -46,18 +48,21 @@ class ArticleStore:
         # Called when the open transaction is lost (its documents stay journaled).
         self.on_lost: list[Callable[[int], None]] = []
         self.owner: dict[str, Any] = {}  # how a later run tells whether this one still runs
+        self.labels: dict[str, Any] = {}  # more for the run's stats (the fleet run)
 
     # -- life cycle -----------------------------------------------------
 
-    def open(self, spider_name: str) -> None:
+    def open(self, spider_name: str, fleet_run: str | None = None) -> None:
         """Connect, bring the schema up to date and record the start of a crawl run.
 
         An unreachable database does not stop the crawl: the store goes
         offline (documents stay in the journal) and tries again later.
+        ``fleet_run`` (``frontier/run``) ties the runs of a fleet's workers together.
         """
         if self.engine is not None:
             return
         self.spider_name = spider_name
+        self.labels = {FLEET_RUN_STAT: fleet_run} if fleet_run else {}
         logger.info("Storing into %s", mask_url(self.database_url))
         self.engine = make_engine(self.database_url, writer=True)
         self._connect()
@@ -69,7 +74,7 @@ class ArticleStore:
             if self.session is None:
                 self.session = make_sessionmaker(self.engine)()
             if self.run is None:
-                self.run = start_run(self.session, self.spider_name, self.owner)
+                self.run = start_run(self.session, self.spider_name, {**self.owner, **self.labels})
             self.session.commit()
         except DBAPIError as error:
             self.went_offline(error)
