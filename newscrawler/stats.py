@@ -137,10 +137,9 @@ class CrawlSummary:
         lines += [
             f"dropped: {self.total_dropped}{_braced(self.dropped)}",
             f"failed fetches: {self.total_failed}{_braced(self.failed)}",
-            f"left in the journal (not stored): {self.journaled}",
+            f"left in the journal for replay: {self.journaled}, quarantined: {self.quarantined}",
             f"languages: {inline(self.languages) or '-'}",
             f"errors: {self.errors}",
-            f"left in the journal for replay: {self.journaled}, quarantined: {self.quarantined}",
         ]
         if self.not_fetched_fresh:
             lines.insert(1, f"not fetched (stored recently): {self.not_fetched_fresh}")

@@ -140,7 +140,7 @@ def test_database_down_exits_3_and_keeps_the_documents(
     result = run_crawl("seeds", "-s", "STORE_RECONNECT_SECONDS=0.2", "-L", "WARNING",
                        database_url=url, returncode=3)  # fmt: skip
     assert "database unavailable: 4 of 4 documents not stored" in last_line(result)
-    assert "left in the journal (not stored): 4" in result.stderr  # the summary at WARNING
+    assert "left in the journal for replay: 4" in result.stderr  # the summary at WARNING
     assert "s3cret-pw" not in result.stderr
     assert list(spool_dir.glob("*.jsonl"))  # nothing fetched is lost
 
