@@ -15,10 +15,9 @@ copies), plus a 404 and a request record every twentieth. Then, in the same run:
   ``trafilatura.extract`` over the same payloads;
 * ``--big``: the archive repeated into a file of about 1 GB in a temporary
   folder, read by our reader in a child process, and its peak RSS beside a
-  child reading the small archive (flat memory: it streams); then the crawl
-  of the 1 GB file for ``--big-seconds``, whose peak RSS stays that of the
-  small archive's crawl (the spider reads only as fast as the pipelines
-  take documents).
+  child reading the small archive (flat memory: it streams). The pipeline
+  run reports its crawl's peak RSS too (the spider reads only as fast as the
+  pipelines take documents).
 """
 
 from __future__ import annotations
@@ -203,7 +202,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=3000, help="records in the archive")
     parser.add_argument("--big", action="store_true", help="also the ~1 GB flat-memory run")
-    parser.add_argument("--big-seconds", type=int, default=120, help="how long to crawl the 1 GB")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -218,8 +216,9 @@ def main() -> None:
         bare = trafilatura_rate(payloads)
         replay = crawl(archive, folder)
         rate = replay.pages_per_second
-        print(f"pages/s    pipeline {rate:,.1f} ({replay.stored} stored)   "
-              f"bare trafilatura {bare:,.1f}   ratio {rate / bare:.2f}x")  # fmt: skip
+        print(f"pages/s    pipeline {rate:,.1f} ({replay.stored} stored, crawl peak RSS "
+              f"{replay.peak_rss_mb:.0f} MB)   bare trafilatura {bare:,.1f}   "
+              f"ratio {rate / bare:.2f}x")  # fmt: skip
         if args.big:
             big = big_copy(archive, folder)
             small_records, small_rss = child_peak_rss(archive)
@@ -227,11 +226,6 @@ def main() -> None:
             print(f"peak RSS   {small_records:,} records ({size:.0f} MB): {small_rss:.0f} MB   "
                   f"{big_records:,} records ({big.stat().st_size / 1e9:.2f} GB): {big_rss:.0f} MB"
                   f"   ratio {big_rss / small_rss:.2f}x")  # fmt: skip
-            paced = crawl(big, folder, "-s", f"CLOSESPIDER_TIMEOUT={args.big_seconds}")
-            small_mb, big_mb = replay.peak_rss_mb, paced.peak_rss_mb
-            print(f"crawl RSS  {args.n:,}-record archive: {small_mb:.0f} MB   "
-                  f"1 GB archive, first {args.big_seconds} s ({paced.documents:,} documents): "
-                  f"{big_mb:.0f} MB   ratio {big_mb / small_mb:.2f}x")  # fmt: skip
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"(benchmark process peak RSS {own_peak} MB)")
 

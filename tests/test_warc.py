@@ -215,6 +215,7 @@ def mixed_archive(tmp_path: Path) -> Path:
     out.response(f"{BASE}/last.html", article_html("Last story", prose(11)))
     out.close()
     out.break_record(broken)
+    (out.path.parent / "warc.paths").write_text("mixed.warc.gz\n", encoding="utf-8")  # not WARC
     return out.path
 
 
@@ -271,9 +272,9 @@ def test_replay_of_a_crawler_archive_stores_its_articles_and_counts_the_rest(
     assert skipped == {"warcinfo": 1, "request": 4, "metadata": 1, "http_404": 1, "not_html": 1,
                        "revisit_unknown_original": 1}  # fmt: skip
     dropped = {k.rsplit("/", 1)[-1]: v for k, v in run_stats.items() if "/dropped/" in k}
-    assert dropped == {"truncated": 1, "not_http": 1, "bad_gzip": 1}
+    assert dropped == {"truncated": 1, "not_http": 1, "bad_gzip": 1, "not_warc": 1}
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
-    for marker in ("cut.html", "file:///etc/passwd", "bad_gzip"):
+    for marker in ("cut.html", "file:///etc/passwd", "bad_gzip", "warc.paths"):
         assert len([line for line in warnings if marker in line]) == 1, marker
     assert "root:x:0:0" not in result.stderr
     assert first["runs"][0].fetched == len(EXPECTED_MIXED) + 1  # the revisit is a document too

@@ -117,11 +117,24 @@ class WarcSpider(scrapy.Spider):
             if self.limit_reached():
                 return
             for document in self.documents(reader, path):
+                if self.closing():
+                    return
                 if document is None:  # a stretch of skipped records: let the reactor run
                     await asyncio.sleep(0)
                     continue
                 yield document
                 await self.wait_for_pipelines()
+
+    def closing(self) -> bool:
+        """The spider is closing (CLOSESPIDER_*, an error): stop reading.
+
+        Scrapy keeps consuming ``start()`` while a spider closes, and the close
+        waits for every item in the pipelines, so without this check a
+        ``CLOSESPIDER_TIMEOUT`` would wait for the whole archive to be read.
+        """
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)  # Scrapy has no public "closing" flag
+        return engine is None or not engine.running or slot is None or slot.closing is not None
 
     def limit_reached(self) -> bool:
         return self.limit is not None and self.records >= self.limit
