@@ -30,8 +30,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from datasketch import MinHashLSH
+from sqlalchemy import event
 
-from newscrawler.db.models import Article
+from newscrawler import items
+from newscrawler.db.repository import Entry
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Deduplicator, Outcome
 from newscrawler.dedup.fingerprint import jaccard, minhash, shingles
@@ -128,43 +130,62 @@ class Links:
         return self.true_positive / self.duplicates if self.duplicates else 1.0
 
 
-def run_ours(docs: list[Doc], database: Path) -> tuple[Links, list[float]]:
-    """Our Dedup stage against SQLite; returns the links and docs/s per tenth of the run."""
+def run_ours(
+    docs: list[Doc], database: Path, batch: int, lsh_threshold: float | None = None
+) -> tuple[Links, list[float], float]:
+    """Our Dedup and Store stages against SQLite, committing every ``batch`` documents.
+
+    Returns the links, docs/s per tenth of the run and SQL statements per document.
+    """
     store = ArticleStore(f"sqlite:///{database}")
     store.open("bench")
-    deduplicator = Deduplicator(store, threshold=THRESHOLD)
+    assert store.engine is not None
+    statements = [0]
+
+    def counted(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(store.engine, "before_cursor_execute", counted)
+    deduplicator = Deduplicator(store, threshold=THRESHOLD, lsh_threshold=lsh_threshold)
     cluster_of: dict[int, int] = {}
     links = Links()
     rates = []
     tenth = max(1, len(docs) // 10)
     started = time.perf_counter()
+    cpu = time.process_time()
     now = datetime.now(UTC)
+    unresolved: list[tuple[Entry, int]] = []  # new articles whose id is not known yet
     for doc in docs:
-        decision = deduplicator.decide(doc.text, f"https://bench.example/{doc.number}")
+        url = f"https://bench.example/{doc.number}"
+        decision = deduplicator.decide(doc.text, url)
+        # An article a decision refers to has been written: its id is known now.
+        for entry, cluster in unresolved:
+            if entry.decision.article_id is not None:
+                cluster_of[entry.decision.article_id] = cluster
+        unresolved = [(e, c) for e, c in unresolved if e.decision.article_id is None]
         predicted = None
         if decision.outcome.is_duplicate:
-            predicted = cluster_of[decision.article_id]
+            predicted = cluster_of[decision.article_id or -1]
         elif decision.outcome is Outcome.NEAR_DUPLICATE:
-            predicted = cluster_of[decision.duplicate_of]
-        if decision.outcome in (Outcome.NEW, Outcome.NEAR_DUPLICATE):
-            row = store.add_article(
-                Article(url=f"https://bench.example/{doc.number}",
-                        url_key=f"https://bench.example/{doc.number}", text=doc.text,
-                        content_hash=decision.content_hash, duplicate_of=decision.duplicate_of,
-                        similarity=decision.similarity, first_seen_at=now, last_seen_at=now),
-                decision.bands,
-            )  # fmt: skip
-            cluster_of[row.id] = doc.cluster
+            predicted = cluster_of[decision.duplicate_of or -1]
+        raw = items.RawDocument(url=url, body=doc.text.encode(), spider="bench", fetched_at=now)
+        entry = store.repository.stage(items.Article(raw=raw, text=doc.text, url_key=url), decision)
+        if entry.creates:
+            unresolved.append((entry, doc.cluster))
         links.add(predicted, doc)
-        if (doc.number + 1) % 500 == 0:
-            store.commit()
+        if (doc.number + 1) % batch == 0:
+            store.repository.commit()
         if (doc.number + 1) % tenth == 0:
             elapsed = time.perf_counter() - started
             rates.append(tenth / elapsed)
             started = time.perf_counter()
-    store.commit()
+    store.repository.commit()
+    event.remove(store.engine, "before_cursor_execute", counted)
     store.close("finished", {}, {})
-    return links, rates
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(docs)
+    print(f"  CPU ms per document (Dedup and Store, LSH {deduplicator.params.bands}x"
+          f"{deduplicator.params.rows}): {cpu_ms:.2f}")  # fmt: skip
+    return links, rates, statements[0] / len(docs)
 
 
 def run_datasketch(docs: list[Doc]) -> tuple[Links, float]:
@@ -192,20 +213,34 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--slow", action="store_true", help="allow N above 200,000")
     parser.add_argument("--skip-datasketch", action="store_true")
+    parser.add_argument("--batch", type=int, default=100, help="STORE_BATCH_SIZE")
+    parser.add_argument("--compare-lsh", type=float, default=0.7,
+                        help="also run with LSH tuned for this (main: 0.7; 0 = skip)")  # fmt: skip
     args = parser.parse_args()
     if args.n > 200_000 and not args.slow:
         parser.error("N above 200,000 takes long: add --slow")
     docs = corpus(args.n)
     print(f"{args.n} documents: {EXACT_SHARE:.0%} exact copies, {NEAR_SHARE:.0%} near copies")
     with tempfile.TemporaryDirectory() as folder:
-        links, rates = run_ours(docs, Path(folder) / "dedup.sqlite3")
+        links, rates, statements = run_ours(docs, Path(folder) / "dedup.sqlite3", args.batch)
     overall = len(rates) / sum(1 / r for r in rates) if rates else 0.0
     print(f"{'method':<34} {'docs/s':>8} {'precision':>10} {'recall':>7} {'peak RSS MB':>12}")
     print(f"{'ours: DB band table + exact check':<34} {overall:>8.0f} {links.precision:>10.3f} "
           f"{links.recall:>7.3f} {peak_rss_mb():>12.0f}")  # fmt: skip
     print("  docs/s per tenth of the run: " + " ".join(f"{rate:.0f}" for rate in rates))
+    print(f"  SQL statements per document (Dedup and Store): {statements:.2f}")
     if rates:
         print(f"  last tenth / first tenth: {rates[-1] / rates[0]:.2f}")
+    if args.compare_lsh:
+        with tempfile.TemporaryDirectory() as folder:
+            old, old_rates, _ = run_ours(
+                docs, Path(folder) / "dedup.sqlite3", args.batch, args.compare_lsh
+            )
+        old_overall = len(old_rates) / sum(1 / r for r in old_rates) if old_rates else 0.0
+        label = f"ours, LSH tuned for {args.compare_lsh}"
+        print(f"{label:<34} {old_overall:>8.0f} {old.precision:>10.3f} {old.recall:>7.3f} "
+              f"{peak_rss_mb():>12.0f}")  # fmt: skip
+        print(f"  docs/s ours / LSH {args.compare_lsh}: {overall / old_overall:.2f}")
     if not args.skip_datasketch:
         sketch, rate = run_datasketch(docs)
         print(f"{'datasketch MinHashLSH 0.8 in memory':<34} {rate:>8.0f} {sketch.precision:>10.3f} "

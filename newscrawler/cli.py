@@ -37,6 +37,26 @@ def cmd_db_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_db_reband(args: argparse.Namespace, out: TextIO) -> int:
+    """Recompute the near-duplicate index with this version's band layout."""
+    from newscrawler.config import NewscrawlerConfig
+    from newscrawler.db.repository import rebuild_bands
+    from newscrawler.dedup.decide import lsh_parameters, shingle_bands
+    from newscrawler.dedup.fingerprint import shingles
+
+    config = NewscrawlerConfig.from_settings(get_project_settings())
+    params = lsh_parameters(config.dedup_threshold, config.dedup_num_perm)
+    engine = make_engine(args.database_url, writer=True)
+    ensure_schema(engine)
+    with make_sessionmaker(engine)() as session:
+        done = rebuild_bands(
+            session, lambda text: shingle_bands(shingles(text, config.dedup_shingle_size), params)
+        )
+    engine.dispose()
+    print(f"{done} articles re-banded ({params.bands} bands of {params.rows} rows)", file=out)
+    return 0
+
+
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     """A table of the stored articles: id, language, length, title, URL."""
     engine = make_engine(args.database_url)
@@ -195,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="upgrade the schema to this version").set_defaults(
         handler=cmd_db_upgrade
     )
+    db_commands.add_parser(
+        "reband", help="recompute the near-duplicate index (once, after the band layout changed)"
+    ).set_defaults(handler=cmd_db_reband)
 
     show = commands.add_parser("show", help="list stored articles")
     show.add_argument("--limit", type=int, default=50)

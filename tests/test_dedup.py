@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,11 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from newscrawler import cli, items
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Deduplicator, Outcome
-from newscrawler.dedup.fingerprint import content_hash
+from newscrawler.dedup.decide import Decision, Deduplicator, Outcome, lsh_parameters
+from newscrawler.dedup.fingerprint import content_hash, optimal_bands
 from newscrawler.dedup.urls import article_url_key, url_key
 
 from .conftest import CrawlRunner
@@ -67,27 +70,26 @@ def test_canonical_url_is_used_only_when_plausible() -> None:
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> ArticleStore:
+def store(sqlite_url: str) -> Iterator[ArticleStore]:
     store = ArticleStore(sqlite_url)
     store.open("test")
     yield store
     store.close("finished", {}, {})
 
 
-def save(store: ArticleStore, deduplicator: Deduplicator, url: str, text: str) -> Article:
-    key = url_key(url)
-    decision = deduplicator.decide(text, key)
-    row = Article(
-        url=url,
-        url_key=key,
-        text=text,
-        content_hash=decision.content_hash,
-        duplicate_of=decision.duplicate_of,
-        similarity=decision.similarity,
-        first_seen_at=datetime.now(UTC),
-        last_seen_at=datetime.now(UTC),
+def article_item(url: str, text: str) -> items.Article:
+    raw = items.RawDocument(
+        url=url, body=text.encode(), spider="test", fetched_at=datetime.now(UTC)
     )
-    return store.add_article(row, decision.bands)
+    return items.Article(raw=raw, text=text, url_key=url_key(url))
+
+
+def save(store: ArticleStore, deduplicator: Deduplicator, url: str, text: str) -> Decision:
+    """Decide and stage, as the Dedup and Store stages do (written when the next lookup needs it)."""
+    item = article_item(url, text)
+    decision = deduplicator.decide(text, item.url_key or "")
+    store.repository.stage(item, decision)
+    return decision
 
 
 def test_decisions(store: ArticleStore) -> None:
@@ -98,19 +100,19 @@ def test_decisions(store: ArticleStore) -> None:
         Outcome.UNCHANGED
     )
     same_text = deduplicator.decide(STORY.upper(), url_key("https://b.example/copy"))
-    assert (same_text.outcome, same_text.article_id) == (Outcome.SAME_TEXT, original.id)
+    assert (same_text.outcome, same_text.article_id) == (Outcome.SAME_TEXT, original.article_id)
 
     edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
     near = deduplicator.decide(edited, url_key("https://c.example/edited"))
     assert near.outcome is Outcome.NEAR_DUPLICATE
-    assert near.duplicate_of == original.id
-    assert 0.8 <= near.similarity < 1.0
+    assert near.duplicate_of == original.article_id
+    assert near.similarity is not None and 0.8 <= near.similarity < 1.0
 
     unrelated = deduplicator.decide(UNRELATED_SAME_TOPIC, url_key("https://d.example/court"))
     assert unrelated.outcome is Outcome.NEW and unrelated.duplicate_of is None
 
     updated = deduplicator.decide(UNRELATED_SAME_TOPIC, url_key("https://a.example/story/"))
-    assert (updated.outcome, updated.article_id) == (Outcome.UPDATED, original.id)
+    assert (updated.outcome, updated.article_id) == (Outcome.UPDATED, original.article_id)
 
 
 def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
@@ -122,8 +124,9 @@ def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
     third = deduplicator.decide(
         STORY + " Updated at noon. Corrected spelling.", url_key("https://c.example/3")
     )
-    assert second.duplicate_of == first.id
-    assert third.duplicate_of == first.id
+    assert first.article_id is not None
+    assert second.duplicate_of == first.article_id
+    assert third.duplicate_of == first.article_id
 
 
 # -- through real crawls ---------------------------------------------------------
@@ -154,7 +157,8 @@ def test_across_runs_exact_copy_is_a_sighting_and_edited_copy_is_linked(
     rows = {Path(a.url).name: a for a in _articles(sqlite_url)}
     assert set(rows) == {"budget.txt", "edited.txt", "court.txt"}  # the exact copy is no article
     assert rows["edited.txt"].duplicate_of == rows["budget.txt"].id
-    assert 0.8 <= rows["edited.txt"].similarity < 1.0
+    similarity = rows["edited.txt"].similarity
+    assert similarity is not None and 0.8 <= similarity < 1.0
     assert rows["court.txt"].duplicate_of is None
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
@@ -185,3 +189,45 @@ def test_changed_page_updates_the_article_and_keeps_the_old_text(
         (old,) = session.scalars(select(ArticleVersion))
     engine.dispose()
     assert old.article_id == article.id and correction not in old.text and old.version == 1
+
+
+# -- the LSH band layout -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("threshold", "num_perm"), [(0.3, 64), (0.55, 128), (0.7, 128), (0.9, 256)]
+)
+def test_band_layout_is_datasketchs_optimum(threshold: float, num_perm: int) -> None:
+    from datasketch.lsh import _optimal_param  # an independent oracle, not imported by the code
+
+    assert optimal_bands(threshold, num_perm) == tuple(
+        _optimal_param(threshold, num_perm, 0.5, 0.5)
+    )
+
+
+def test_lsh_finds_nearly_every_pair_at_the_decision_threshold() -> None:
+    params = lsh_parameters(0.8, 128)
+    candidate = 1 - (1 - 0.8**params.rows) ** params.bands
+    assert candidate >= 0.99 and params.bands * params.rows <= 128
+
+
+def test_reband_rebuilds_the_index_for_the_current_layout(sqlite_url: str) -> None:
+    old_store = ArticleStore(sqlite_url)
+    old_store.open("old")
+    save(old_store, Deduplicator(old_store, lsh_threshold=0.7), "https://a.example/1", STORY)
+    old_store.repository.commit()
+    old_store.close("finished", {}, {})
+    edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
+
+    def near_duplicate_found() -> bool:
+        store = ArticleStore(sqlite_url)
+        store.open("new")
+        decision = Deduplicator(store).decide(edited, url_key("https://b.example/2"))
+        store.close("finished", {}, {})
+        return decision.outcome is Outcome.NEAR_DUPLICATE
+
+    assert not near_duplicate_found()  # bands of the old layout do not match
+    out = io.StringIO()
+    assert cli.main(["--database-url", sqlite_url, "db", "reband"], out=out) == 0
+    assert out.getvalue().startswith("1 articles re-banded")
+    assert near_duplicate_found()

@@ -8,6 +8,7 @@ near-duplicate linked to the first article of its cluster, or a new article.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -23,11 +24,28 @@ from newscrawler.dedup.fingerprint import (
 
 if TYPE_CHECKING:
     from newscrawler.config import NewscrawlerConfig
-    from newscrawler.db.store import ArticleStore, Candidate
+    from newscrawler.db.repository import Candidate, Known, Repository
+    from newscrawler.db.store import ArticleStore
 
-# LSH is tuned below the decision threshold; an exact Jaccard check of the
+# LSH is tuned well below the decision threshold (0.55 for 0.8: 21 bands of 6
+# rows, P(candidate) 0.998 at Jaccard 0.8); the exact Jaccard check of the
 # candidates then removes the false positives (measured in bench/dedup.py).
-LSH_THRESHOLD_MARGIN = 0.1
+LSH_THRESHOLD_MARGIN = 0.25
+RECENT_SHINGLE_SETS = 512  # candidates' shingle sets kept (a few MB)
+
+
+def lsh_parameters(
+    threshold: float, num_perm: int, lsh_threshold: float | None = None
+) -> LshParameters:
+    """The band layout for a decision threshold (LSH tuned ``LSH_THRESHOLD_MARGIN`` below it)."""
+    if lsh_threshold is None:
+        lsh_threshold = max(0.1, threshold - LSH_THRESHOLD_MARGIN)
+    return LshParameters.for_threshold(lsh_threshold, num_perm)
+
+
+def shingle_bands(own: set[bytes], params: LshParameters) -> list[int]:
+    """The LSH band hashes stored for (and looked up with) a text's shingles."""
+    return band_hashes(minhash(own, params.num_perm), params)
 
 
 class Outcome(StrEnum):
@@ -61,13 +79,13 @@ class Deduplicator:
         threshold: float = 0.8,
         num_perm: int = 128,
         shingle_size: int = 3,
+        lsh_threshold: float | None = None,
     ) -> None:
         self.store = store
         self.threshold = threshold
         self.shingle_size = shingle_size
-        self.params = LshParameters.for_threshold(
-            max(0.1, threshold - LSH_THRESHOLD_MARGIN), num_perm
-        )
+        self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
+        self._recent: OrderedDict[str, set[bytes]] = OrderedDict()
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
@@ -78,13 +96,17 @@ class Deduplicator:
             shingle_size=config.dedup_shingle_size,
         )
 
+    @property
+    def repository(self) -> Repository:
+        return self.store.repository
+
     def decide(self, text: str, url_key: str) -> Decision:
+        """Decide against what is stored and what is staged in the open batch."""
         digest = content_hash(text)
-        same_text = self.store.article_by_hash(digest)
+        same_text, previous = self._lookup(digest, url_key)
         if same_text is not None:
             outcome = Outcome.UNCHANGED if same_text.url_key == url_key else Outcome.SAME_TEXT
             return Decision(outcome, digest, article_id=same_text.id)
-        previous = self.store.article_by_url_key(url_key)
         decision = self._near_duplicate_decision(
             text, digest, exclude_id=previous.id if previous is not None else None
         )
@@ -93,10 +115,19 @@ class Deduplicator:
             decision.article_id = previous.id
         return decision
 
+    def _lookup(self, digest: str, url_key: str) -> tuple[Known | None, Known | None]:
+        """One query for the same text and the same URL; staged rows are written first."""
+        self.repository.reveal(content_hash=digest, key=url_key)
+        found = self.repository.lookup(digest, url_key)
+        if self.repository.reveal(article_ids=[known.id for known in found if known]):
+            found = self.repository.lookup(digest, url_key)  # an update of it is staged
+        return found
+
     def _near_duplicate_decision(self, text: str, digest: str, exclude_id: int | None) -> Decision:
         own = shingles(text, self.shingle_size)
-        bands = band_hashes(minhash(own, self.params.num_perm), self.params)
-        matches = self._matches(own, self.store.near_candidates(bands, exclude=exclude_id))
+        bands = shingle_bands(own, self.params)
+        self.repository.reveal(bands=bands)
+        matches = self._matches(own, self.repository.near_candidates(bands, exclude=exclude_id))
         if not matches:
             return Decision(Outcome.NEW, digest, bands=bands)
         root, similarity = self._cluster_root(own, matches)
@@ -108,11 +139,22 @@ class Deduplicator:
         return {
             candidate.id: candidate
             for candidate in candidates
-            if jaccard(own, shingles(candidate.text, self.shingle_size)) >= self.threshold
+            if jaccard(own, self._shingles(candidate.text)) >= self.threshold
         }
+
+    def _shingles(self, text: str) -> set[bytes]:
+        """Shingles of a stored text; recent ones are kept (a cluster's texts come back often)."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            self._recent.move_to_end(text)
+            return cached
+        computed = self._recent[text] = shingles(text, self.shingle_size)
+        if len(self._recent) > RECENT_SHINGLE_SETS:
+            self._recent.popitem(last=False)
+        return computed
 
     def _cluster_root(self, own: set[bytes], matches: dict[int, Candidate]) -> tuple[int, float]:
         """The earliest article of the cluster and the similarity to it."""
         root = min(candidate.duplicate_of or candidate.id for candidate in matches.values())
-        root_text = matches[root].text if root in matches else self.store.article_text(root)
-        return root, round(jaccard(own, shingles(root_text, self.shingle_size)), 4)
+        root_text = matches[root].text if root in matches else self.repository.article_text(root)
+        return root, round(jaccard(own, self._shingles(root_text)), 4)

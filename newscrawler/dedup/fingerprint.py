@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 import xxhash
 from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 from newscrawler.text.normalise import word_string
 from newscrawler.text.scripts import UNSPACED_CHAR
@@ -70,8 +69,32 @@ class LshParameters:
     @lru_cache(maxsize=8)
     def for_threshold(cls, threshold: float, num_perm: int) -> LshParameters:
         """Bands and rows that minimise false positives and negatives around ``threshold``."""
-        bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        bands, rows = optimal_bands(threshold, num_perm)
         return cls(num_perm, bands, rows)
+
+
+def optimal_bands(
+    threshold: float, num_perm: int, false_positive_weight: float = 0.5
+) -> tuple[int, int]:
+    """(bands, rows) with the least weighted area of false positives and negatives.
+
+    The probability that two texts of Jaccard similarity ``s`` share a band is
+    ``1 - (1 - s**rows)**bands``; false positives are that probability below
+    ``threshold``, false negatives its complement above. The same criterion as
+    datasketch's private ``_optimal_param``, integrated numerically with numpy.
+    """
+    below = np.linspace(0.0, threshold, 1001)
+    above = np.linspace(threshold, 1.0, 1001)
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            positive = np.trapezoid(1 - (1 - below**rows) ** bands, below)
+            negative = np.trapezoid((1 - above**rows) ** bands, above)
+            error = false_positive_weight * positive + (1 - false_positive_weight) * negative
+            if best is None or error < best[0]:
+                best = (float(error), bands, rows)
+    assert best is not None
+    return best[1], best[2]
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,251 @@
+"""Whole-pipeline benchmark: ``scrapy crawl files`` over real pages against bare extractors.
+
+    python -m bench.pipeline                      # 300 pages, this checkout
+    python -m bench.pipeline --baseline /work/main --profile
+    python -m bench.pipeline --make 10000 --cores 1
+
+Runs the whole crawl (spider, Extract, Dedup, Language, Store into a fresh
+SQLite file) as a subprocess over the pages of ``/work/shared/extraction-dev/html``
+and ``/work/shared/extraction-dev-fundus/html`` and, in the same run,
+``trafilatura.extract()`` alone over the same files (and news-please when it
+imports, here or in ``--newsplease-python``). Prints pages/s, CPU ms a page,
+peak RSS, SQL statements per document (counted by a ``before_cursor_execute``
+listener installed in the crawl's interpreter) and the ratios. ``--make N``
+builds an N-document corpus by perturbing words of the pages' paragraphs so
+that every document is distinct; ``--cores 1`` pins everything to one core
+with ``taskset -c 0``; ``--baseline DIR`` also crawls with another checkout
+(e.g. main) and ``--profile`` adds the Dedup and Store stages' CPU ms per
+document from cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = [Path("/work/shared/extraction-dev/html"), Path("/work/shared/extraction-dev-fundus/html")]
+PARAGRAPH = re.compile(rb"(<p[^>]*>)([^<]{80,})(</p>)")
+WORD = re.compile(rb"[A-Za-z]{4,}")
+
+# Installed in every interpreter of a measured run (PYTHONPATH): counts SQL statements.
+SITECUSTOMIZE = """
+import atexit, os
+try:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+except ImportError:
+    pass
+else:
+    _count = [0]
+    event.listen(Engine, "before_cursor_execute", lambda *a: _count.__setitem__(0, _count[0] + 1))
+    def _save():
+        with open(os.environ["BENCH_SQL_COUNT"], "a") as handle:
+            handle.write(f"{_count[0]}\\n")
+    atexit.register(_save)
+"""
+
+# Runs scrapy under cProfile timing the main thread's CPU (where Dedup and Store run):
+# a wall-clock profile would charge them for the GIL held by the extraction thread.
+PROFILED = """
+import cProfile, runpy, sys, time
+profile = cProfile.Profile(time.thread_time)
+output, sys.argv = sys.argv[1], ["scrapy", *sys.argv[2:]]
+profile.enable()
+try:
+    runpy.run_module("scrapy", run_name="__main__")
+finally:
+    profile.disable()
+    profile.dump_stats(output)
+"""
+
+# Runs one command and reports its children's CPU and peak RSS.
+MEASURE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as handle:
+    json.dump({"code": code, "wall": time.perf_counter() - started, "cpu": usage.ru_utime
+               + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}, handle)
+"""
+
+BARE = """
+import gzip, sys
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    data = path.read_bytes()
+    html = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", "replace")
+    {call}
+"""
+TRAFILATURA = BARE.format(call="import trafilatura; trafilatura.extract(html)")
+NEWSPLEASE = BARE.format(
+    call="from newsplease import NewsPlease; NewsPlease.from_html(html, fetch_images=False)"
+)
+
+
+@dataclass
+class Result:
+    name: str
+    pages: int
+    wall: float
+    cpu: float
+    rss_mb: float
+    statements: float | None = None
+    stage_ms: str = ""
+
+    def row(self) -> str:
+        sql = f"{self.statements:>9.2f}" if self.statements is not None else f"{'':>9}"
+        cpu = self.cpu * 1000 / self.pages
+        return (f"{self.name:<34} {self.pages / self.wall:>8.1f} {cpu:>9.1f} "
+                f"{self.rss_mb:>9.0f} {sql}  {self.stage_ms}")  # fmt: skip
+
+
+def source_files(limit: int) -> list[Path]:
+    files = sorted(p for folder in PAGES if folder.is_dir() for p in folder.glob("*.html.gz"))
+    return files[:limit] if limit else files
+
+
+def perturb(html: bytes, rng: random.Random) -> bytes:
+    """Change about one word in twelve of every long paragraph (distinct text, same shape)."""
+
+    def paragraph(match: re.Match[bytes]) -> bytes:
+        words = WORD.sub(
+            lambda w: w.group(0)[::-1] if rng.random() < 1 / 12 else w.group(0), match.group(2)
+        )
+        return match.group(1) + words + match.group(3)
+
+    return PARAGRAPH.sub(paragraph, html)
+
+
+def build_corpus(folder: Path, sources: list[Path], count: int) -> int:
+    """``count`` documents (the pages, then perturbed copies of them) as plain .html files."""
+    folder.mkdir(parents=True)
+    rng = random.Random(7)
+    pages = [gzip.decompress(path.read_bytes()) for path in sources]
+    for number in range(count):
+        page = pages[number % len(pages)]
+        body = page if number < len(pages) else perturb(page, rng)
+        (folder / f"doc{number:06}.html").write_bytes(body)
+    return count
+
+
+def measure(command: list[str], cores: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
+    pin = ["taskset", "-c", "0"] if cores == 1 else []
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        code = [sys.executable, "-c", MEASURE, report.name, *pin, *command]
+        subprocess.run(code, check=True, env=env, cwd=cwd)
+        values: dict[str, float] = json.loads(Path(report.name).read_text())
+    if values["code"]:
+        raise SystemExit(f"{' '.join(command[:6])}… exited with {values['code']:.0f}")
+    return values
+
+
+def crawl(name: str, project: Path, corpus: Path, pages: int, args: argparse.Namespace) -> Result:
+    """The whole pipeline as a user runs it, into a fresh SQLite file."""
+    python = project / ".venv" / "bin" / "python"
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        (folder / "sitecustomize.py").write_text(SITECUSTOMIZE)
+        counts = folder / "sql-count"
+        profile = folder / "crawl.prof"
+        env = {**os.environ, "PYTHONPATH": str(folder), "BENCH_SQL_COUNT": str(counts),
+               "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+        env.pop("NEWSCRAWLER_DATABASE_URL", None)
+        runner = ["-c", PROFILED, str(profile)] if args.profile else ["-m", "scrapy"]
+        interpreter = str(python if python.exists() else sys.executable)
+        command = [interpreter, *runner, "crawl", "files", "-a", f"path={corpus}",
+                   "-s", f"DATABASE_URL=sqlite:///{folder / 'news.sqlite3'}",
+                   "-s", f"SPOOL_DIR={folder / 'spool'}", "-s", "LOG_LEVEL=WARNING",
+                   "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+        values = measure(command, args.cores, env, project)
+        statements = sum(int(line) for line in counts.read_text().split()) / pages
+        stage_ms = stage_cpu(profile, pages) if args.profile else ""
+    return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"], statements,
+                  stage_ms)  # fmt: skip
+
+
+def stage_cpu(profile: Path, pages: int) -> str:
+    """Dedup and Store ms per document, from cProfile's cumulative times."""
+    import pstats
+
+    stats = pstats.Stats(str(profile)).stats  # type: ignore[attr-defined]
+    totals = {"dedup": 0.0, "storage": 0.0}
+    for (filename, _line, function), (_, _, _, cumulative, _) in stats.items():
+        for stage in totals:
+            if filename.endswith(f"pipelines/{stage}.py") and function in (
+                "process_item",
+                "close_spider",
+            ):
+                totals[stage] += cumulative
+    dedup, store = (totals[s] * 1000 / pages for s in ("dedup", "storage"))
+    return f"dedup {dedup:.2f} + store {store:.2f} = {dedup + store:.2f} ms/doc"
+
+
+def bare(name: str, script: str, python: str, corpus: Path, pages: int, cores: int) -> Result:
+    values = measure([python, "-c", script, str(corpus)], cores, dict(os.environ), PROJECT)
+    return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"])
+
+
+def newsplease_python(option: str | None) -> str | None:
+    """An interpreter that imports news-please (this one, or the one given), else None."""
+    for python in [option, sys.executable]:
+        if python and subprocess.run([python, "-c", "import newsplease"],
+                                     capture_output=True).returncode == 0:  # fmt: skip
+            return python
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=300, help="real pages to use (0 = all 679)")
+    parser.add_argument("--make", type=int, default=0, help="build an N-document perturbed corpus")
+    parser.add_argument("--cores", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--baseline", type=Path, help="also crawl with this checkout (e.g. main)")
+    parser.add_argument("--profile", action="store_true", help="Dedup/Store ms per document")
+    parser.add_argument("--newsplease-python", help="an interpreter with news-please installed")
+    args = parser.parse_args()
+    sources = source_files(args.pages)
+    with tempfile.TemporaryDirectory() as work:
+        corpus = Path(work) / "corpus"
+        pages = build_corpus(corpus, sources, args.make or len(sources))
+        print(f"{pages} documents from {len(sources)} real pages; cores: {args.cores}")
+        print(f"{'method':<34} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>9} {'SQL/doc':>9}")
+        started = time.perf_counter()
+        results = [crawl("newscrawler (this checkout)", PROJECT, corpus, pages, args)]
+        print(results[-1].row(), flush=True)
+        if args.baseline:
+            results.append(crawl(f"newscrawler ({args.baseline})", args.baseline, corpus, pages,
+                                 args))  # fmt: skip
+            print(results[-1].row(), flush=True)
+        trafilatura = bare("trafilatura.extract() alone", TRAFILATURA, sys.executable, corpus,
+                           pages, args.cores)  # fmt: skip
+        print(trafilatura.row(), flush=True)
+        python = newsplease_python(args.newsplease_python)
+        if python is None:
+            print("news-please: not installed (pip install news-please; or --newsplease-python)")
+        else:
+            results.append(bare("news-please from_html() alone", NEWSPLEASE, python, corpus,
+                                pages, args.cores))  # fmt: skip
+            print(results[-1].row(), flush=True)
+    ours = results[0]
+    print(f"\nours / trafilatura pages/s: {ours.wall and trafilatura.wall / ours.wall:.2f}")
+    for other in results[1:]:
+        print(f"ours / {other.name} pages/s: {other.wall / ours.wall:.2f}")
+    print(f"(whole benchmark {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
