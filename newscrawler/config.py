@@ -42,6 +42,10 @@ class NewscrawlerConfig:
     store_batch_size: int
     store_reconnect_seconds: float
     spool_dir: str
+    journal_max_failures: int
+    journal_max_replays: int
+    request_deadline: float
+    sitemap_max_depth: int
     extract_max_bytes: int
     recurring_min_documents: int
     extract_processes: int
@@ -67,6 +71,10 @@ class NewscrawlerConfig:
             store_batch_size=settings.getint("STORE_BATCH_SIZE"),
             store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS"),
             spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
+            journal_max_failures=settings.getint("JOURNAL_MAX_FAILURES"),
+            journal_max_replays=settings.getint("JOURNAL_MAX_REPLAYS"),
+            request_deadline=settings.getfloat("REQUEST_DEADLINE"),
+            sitemap_max_depth=settings.getint("SITEMAP_MAX_DEPTH"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
             extract_processes=settings.getint("EXTRACT_PROCESSES"),
