@@ -90,3 +90,22 @@ def test_rebuild_gives_the_crawls_stories_again(seeded_url: str) -> None:
         assert "4 articles" in out.getvalue()
         rebuilt = story_ids(seeded_url)
         assert [rebuilt.index(s) for s in rebuilt] == [crawled.index(s) for s in crawled]
+
+
+def test_an_updated_article_keeps_its_story(
+    run_crawl: CrawlRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = folder / "report.txt"
+    seed = sorted(SEEDS.glob("003_*.txt"))[0].read_text(encoding="utf-8")
+    page.write_text(seed, encoding="utf-8")
+    run_crawl("files", "-a", f"path={folder}")
+    (before,), stories, _ = stored(sqlite_url)
+    lines = seed.splitlines()
+    page.write_text("\n".join(lines[: 2 * len(lines) // 3]), encoding="utf-8")  # a shorter text
+    run_crawl("files", "-a", f"path={folder}")
+    (after,), stories, run = stored(sqlite_url)
+    assert after.version == 2 and after.story_id == before.story_id
+    assert stories[after.story_id].article_count == 1
+    assert run.stats is not None and run.stats["newscrawler/stories/updated"] == 1
