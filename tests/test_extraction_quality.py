@@ -17,7 +17,9 @@ from bench.extraction import (
     LabelledPage,
     RunResult,
     dev_set_path,
+    fundus_set_path,
     load_dev_set,
+    load_fundus_set,
     load_local_corpus,
     metadata_accuracy,
     ours,
@@ -32,6 +34,9 @@ F1_FLOOR = 0.925
 TITLE_ACCURACY_FLOOR = 0.90
 DATE_ACCURACY_FLOOR = 0.85
 LOCAL_F1_FLOOR = 0.90
+# The second development set (25 languages): an evenly spaced sample of its pages.
+FUNDUS_SAMPLE_PAGES = 60
+FUNDUS_F1_FLOOR = 0.0
 
 
 def _dev_set_or_skip() -> Path:
@@ -73,6 +78,27 @@ def test_title_and_date_accuracy_stay_above_floor(
     accuracy = metadata_accuracy(dev_run, dev_pages)
     assert accuracy.title >= TITLE_ACCURACY_FLOOR
     assert accuracy.date >= DATE_ACCURACY_FLOOR
+
+
+@pytest.fixture(scope="module")
+def fundus_pages() -> list[LabelledPage]:
+    root = fundus_set_path()
+    if not (root / "articles.json").is_file():
+        pytest.skip(
+            f"second extraction development set not found at {root}: set "
+            "NEWSCRAWLER_EXTRACTION_DEV_FUNDUS to the extraction-dev-fundus folder"
+        )
+    return load_fundus_set(root, FUNDUS_SAMPLE_PAGES)
+
+
+def test_multilingual_body_f1_stays_above_floor(fundus_pages: list[LabelledPage]) -> None:
+    run = run_extractor("ours", ours, fundus_pages)
+    languages = {page.language for page in fundus_pages}
+    assert len(languages) >= 5, "the sample spans several languages"
+    assert run.corpus.f1 >= FUNDUS_F1_FLOOR, (
+        f"token-shingle F1 {run.corpus.f1:.3f} on {FUNDUS_SAMPLE_PAGES} multilingual pages "
+        f"fell below the pinned floor {FUNDUS_F1_FLOOR}"
+    )
 
 
 def test_non_english_pages_stay_above_floor() -> None:
