@@ -14,6 +14,9 @@ defaults. Every extractor starts from the raw bytes. Corpora:
 
 * the development set of real news pages (``../shared/extraction-dev`` from
   the repository root, or ``$NEWSCRAWLER_EXTRACTION_DEV``);
+* the second development set, 258 news pages in 25 languages
+  (``../shared/extraction-dev-fundus``, or ``$NEWSCRAWLER_EXTRACTION_DEV_FUNDUS``),
+  also scored per body language;
 * the non-English pages under ``bench/corpora/html/`` (``<name>.html`` plus
   ``<name>.json`` holding the expected ``body``, ``title``, ``authors`` and
   ``date``), modelled on real news sites.
@@ -317,11 +320,35 @@ def _f1(score: DocumentScore) -> float:
     return 2 * score.precision * score.recall / total if total else 0.0
 
 
-def benchmark(label: str, pages: Sequence[LabelledPage], names: Sequence[str], worst: int) -> None:
+def print_per_language(results: Sequence[RunResult], pages: Sequence[LabelledPage]) -> None:
+    """F1 per body language of each extractor, and ours minus bare trafilatura."""
+    languages = sorted({page.language or "?" for page in pages})
+    names = [result.name for result in results]
+    print(f"{'language':<10}{'pages':>6}" + "".join(f"{name[:14]:>16}" for name in names), end="")
+    has_delta = "ours" in names and "trafilatura" in names
+    print(f"{'ours-traf':>11}" if has_delta else "")
+    for language in languages:
+        indices = [i for i, page in enumerate(pages) if (page.language or "?") == language]
+        f1s = {r.name: score_corpus([r.scores[i] for i in indices]).f1 for r in results}
+        row = f"{language:<10}{len(indices):>6}" + "".join(f"{f1s[name]:>16.3f}" for name in names)
+        delta = f"{f1s['ours'] - f1s['trafilatura']:>+11.3f}" if has_delta else ""
+        print(row + delta)
+
+
+def benchmark(
+    label: str,
+    pages: Sequence[LabelledPage],
+    names: Sequence[str],
+    worst: int,
+    per_language: bool = False,
+) -> list[RunResult]:
     results = [run_extractor(name, EXTRACTORS[name], pages) for name in names]
     print_comparison(label, results, pages)
+    if per_language:
+        print_per_language(results, pages)
     if worst:
         print_worst(results[0], pages, worst)
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -337,6 +364,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     else:
         print(f"extraction-dev not found at {root}; set ${DEV_SET_ENV}")
+    fundus = fundus_set_path()
+    if (fundus / "articles.json").is_file():
+        pages = load_fundus_set(fundus, args.sample)
+        benchmark(f"extraction-dev-fundus ({fundus})", pages, args.only, args.worst, True)
+    else:
+        print(f"extraction-dev-fundus not found at {fundus}; set ${FUNDUS_SET_ENV}")
     local = load_local_corpus()
     if local:
         benchmark("non-English pages (bench/corpora/html)", local, args.only, args.worst)

@@ -218,7 +218,13 @@ NOTICE_PATTERNS = re.compile(
     r"tous droits réservés|abonnez|inscrivez|"
     r"derechos reservados|suscr[ií]b|"
     r"berlangganan|hak cipta|"
-    r"подпис|все права защищены)",
+    r"подпис|все права защищены|"
+    # paywall and log-in prompts after the body, short or one long sentence
+    r"(?:continue|keep) reading|already (?:a subscriber|subscribed|have an account|registered)|"
+    r"(?:bereits|schon) (?:abonnent|registriert)|weiterlesen|jetzt (?:abonnieren|weiterlesen)|"
+    r"déjà abonné|lire la suite|(?:ya )?eres suscriptor|seguir leyendo|sigue leyendo|"
+    r"sei già abbonato|continua(?:re)? a leggere|já é assinante|continu(?:ar|e) lendo|"
+    r"al abonnee|lees verder|уже подписан|продолжить чтение|zaten abone|okumaya devam)",
     re.IGNORECASE,
 )
 TEASER_PREFIX = re.compile(

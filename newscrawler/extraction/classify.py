@@ -176,7 +176,7 @@ def classify(text: str, stops: frozenset[str], *, layout: bool = True) -> Line:
 
 def _is_chrome(text: str, key: str, words: float, ends: bool, *, layout: bool) -> bool:
     if not LETTER.search(text):
-        return True  # counters, dates, rules, emoji rows
+        return layout  # counters, dates, rules in plain text; an HTML body's data rows stay
     if URL_ONLY.match(text) or (credit_holder(text) is not None and words <= 12):
         return True
     if TEASER_PREFIX.match(text):

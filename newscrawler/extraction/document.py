@@ -98,7 +98,7 @@ def clean_html_text(
     text: str, recurring: RecurringLines | None, language_of: LanguageOf | None = None
 ) -> str:
     """The plain-text rules on what the HTML extractor kept: repeats and chrome that slipped by."""
-    paragraphs = drop_repeated(p for p in text.split("\n\n") if p.strip())
+    paragraphs = drop_repeated((p for p in text.split("\n\n") if p.strip()), keep_data=True)
     cleaned = clean_paragraphs(paragraphs, recurring=recurring, language_of=language_of)
     return "\n\n".join(cleaned)
 

@@ -23,6 +23,8 @@ from trafilatura import load_html
 from newscrawler.extraction._trafilatura import baseline_text, extraction_body
 from newscrawler.extraction.errors import NoArticleText
 from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
+from newscrawler.extraction.reconcile import declared_body_wins, reconcile
+from newscrawler.extraction.repeats import is_data_line
 from newscrawler.extraction.result import Extraction
 from newscrawler.text.chrome import AD_LABELS
 from newscrawler.text.normalise import squash as _squash
@@ -38,8 +40,8 @@ logger = logging.getLogger(__name__)
 
 # Fewer non-space characters than this is not an article (a lone "Home" link, a date).
 MIN_TEXT_CHARS = 20
-# trafilatura's fast mode (main extractor only) is right on long articles; below this many
-# characters it often missed the body, and the full cascade (readability, jusText) runs.
+# trafilatura's fast mode (main extractor only) is right on long articles; when its precise
+# pass finds fewer characters than this, the full cascade (readability, jusText) runs too.
 FULL_CASCADE_BELOW = 1500
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
@@ -47,8 +49,6 @@ MIN_BODY_CHARS = 250
 FALLBACK_RATIO = 2.0
 # A page whose text is more than this share of link text is an index, not an article.
 LINK_PAGE_SHARE = 0.5
-# A declared articleBody this many times longer than what we extracted replaces it.
-ARTICLE_BODY_RATIO = 1.5
 # Containers that are never article text, whatever the site: consent, cookie and privacy
 # banners, newsletter sign-up boxes, author biographies, share bars and image captions
 # (matched on class and id), and embedded social posts
@@ -75,12 +75,18 @@ STANDFIRST_SLACK = 1.3
 TIMESTAMP = re.compile(r"(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}:\d\d\b.*(?:19|20)\d\d")
 # Labels of ad slots, alone on their line, compared squashed.
 AD_LABEL_KEYS = frozenset(_squash(label) for label in AD_LABELS)
+# A line that is only a date and/or a clock time ("10.11.2025 17:59", "2024-03-05").
+DATE_OR_TIME = re.compile(
+    r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?)?[\s,|–-]*(?:\d{1,2}[:.h]\d\d(?::\d\d)?)?\s*"
+)
 # HTML tags that reached the text escaped (a CMS storing markup as text).
 LEAKED_TAG = re.compile(r"</?(?:div|p|span|a|img|br|iframe|script|strong|em|b|i|figure)\b[^<>]*>")
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta"})
 # A short paragraph (or list item) whose text is mostly a link teases another page.
 LINK_TEASER_SHARE = 0.6
 LINK_TEASER_MAX_WORDS = 30
+# Tables are kept when they hold at least this many words per word of the other text.
+TABLE_SHARE = 0.6
 # A list whose items are mostly link teasers is a related-links block.
 LINK_LIST_SHARE = 0.5
 # A paragraph this short without closing punctuation reads as a heading (characters, not
@@ -115,6 +121,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
         description=metadata.description,
         tags=metadata.tags,
         declared_language=metadata.declared_language,
+        image_url=metadata.image_url,
         extractor=extractor,
     )
 
@@ -180,10 +187,13 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
 
 
 def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
-    text = tidy_paragraphs(_trafilatura_text(tree, precise=True, fast=True), metadata)
-    if len(text) < FULL_CASCADE_BELOW:
-        text = tidy_paragraphs(_trafilatura_text(tree, precise=True, fast=False), metadata)
-    if _declared_body_is_longer(metadata.article_body, text):
+    precise = _trafilatura_lines(tree, precise=True, fast=True)
+    if len("".join(precise)) < FULL_CASCADE_BELOW:
+        precise = _trafilatura_lines(tree, precise=True, fast=False)
+    recall = _trafilatura_lines(tree, precise=False, fast=True)
+    lines = reconcile(precise, recall, metadata.article_body)
+    text = tidy_paragraphs("\n".join(lines), metadata)
+    if declared_body_wins(text, metadata.article_body):
         return tidy_paragraphs(metadata.article_body, metadata), "json-ld"
     if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
         return text, "trafilatura"
@@ -206,16 +216,20 @@ def is_link_page(tree: HtmlElement) -> bool:
 
 
 def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
+    return "\n".join(_trafilatura_lines(tree, precise=precise, fast=fast))
+
+
+def _trafilatura_lines(tree: HtmlElement, *, precise: bool, fast: bool = False) -> list[str]:
     # No URL: links are kept only to measure link density, resolving them is wasted time.
     body = extraction_body(
         tree,
         fast=fast,
         favor_precision=precise,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_links=True,
     )
-    return "" if body is None else "\n".join(body_paragraphs(body))
+    return [] if body is None else body_paragraphs(body)
 
 
 def body_paragraphs(body: _Element) -> list[str]:
@@ -227,6 +241,7 @@ def body_paragraphs(body: _Element) -> list[str]:
     ("Read also", "Most popular") goes with it, as does a heading left at the end.
     """
     lines: list[str] = []
+    table_lines: set[int] = set()  # indices of lines that come from a table
     heading_lines = 0  # how many of the last lines came from a heading-like element
     for element in body:
         if element.tag == "list" and _is_link_list(element):
@@ -235,12 +250,51 @@ def body_paragraphs(body: _Element) -> list[str]:
         elif element.tag == "list":
             lines += [f"- {line}" for item in element.iter("item") for line in _item_lines(item)]
             heading_lines = 0
-        elif element.tag != "table" and not _is_link_teaser(element):
+        elif element.tag == "table":
+            rows = _table_lines(element)
+            table_lines.update(range(len(lines), len(lines) + len(rows)))
+            lines += rows
+            heading_lines = 0
+        elif not _is_link_teaser(element):
             new_lines = list(_element_lines(element))
             lines += new_lines
             heading_lines = len(new_lines) if _is_heading_like(element) else 0
     # A heading that ends the body introduces something that was not kept.
     del lines[len(lines) - heading_lines :]
+    return _without_side_tables(lines, table_lines)
+
+
+def _without_side_tables(lines: list[str], table_lines: set[int]) -> list[str]:
+    """Tables stay when they carry a good share of the text (the table is the article).
+
+    A results table, standings or a schedule under two paragraphs of prose is
+    what the page is about; a specification box or a nutrition panel beside a
+    long article is an aside.
+    """
+    if not table_lines:
+        return lines
+    table_words = sum(len(lines[i].split()) for i in table_lines if i < len(lines))
+    other_words = sum(len(line.split()) for i, line in enumerate(lines) if i not in table_lines)
+    if table_words >= TABLE_SHARE * other_words:
+        return lines
+    return [line for i, line in enumerate(lines) if i not in table_lines]
+
+
+def _table_lines(table: _Element) -> list[str]:
+    """One line per table row, its cells separated by " | "; a table of links is dropped.
+
+    Results, standings, schedules and data tables are the article on many
+    pages; a table whose rows are mostly link teasers is a navigation block.
+    """
+    rows = [row for row in table.iter("row") if _joined_text(row, "").strip()]
+    if not rows or sum(1 for row in rows if _is_link_teaser(row)) / len(rows) > LINK_LIST_SHARE:
+        return []
+    lines = []
+    for row in rows:
+        cells = [WHITESPACE.sub(" ", _joined_text(cell, " ")).strip() for cell in row.iter("cell")]
+        line = " | ".join(cell for cell in cells if cell)
+        if line:
+            lines.append(line)
     return lines
 
 
@@ -297,12 +351,6 @@ def _joined_text(element: _Element, separator: str) -> str:
     return separator.join(str(part) for part in element.itertext())
 
 
-def _declared_body_is_longer(article_body: str | None, text: str) -> bool:
-    if not article_body:
-        return False
-    return len(article_body) > ARTICLE_BODY_RATIO * max(len(text), 1)
-
-
 def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> str:
     """One paragraph per line in, paragraphs separated by a blank line out.
 
@@ -315,7 +363,9 @@ def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> s
     lines = (_without_markup(line) for line in (text or "").splitlines())
     paragraphs = [WHITESPACE.sub(" ", line).strip() for line in lines]
     site_name = metadata.site_name if metadata else None
-    paragraphs = [p for p in paragraphs if _is_text(p) and not _same_text(p, site_name)]
+    paragraphs = _with_interior_data(
+        [p for p in paragraphs if p and _is_text(p) and not _same_text(p, site_name)]
+    )
     title = metadata.title if metadata else None
     if paragraphs and _same_text(paragraphs[0], title):
         paragraphs.pop(0)
@@ -323,12 +373,28 @@ def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> s
 
 
 def _is_text(paragraph: str) -> bool:
-    """False for lines that carry no prose: no letters, a timestamp, an ad label."""
-    if not any(character.isalpha() for character in paragraph):
-        return False
+    """False for lines that carry no prose: a timestamp, an ad label (letterless: see below)."""
+    if not _has_letter(paragraph):
+        return any(c.isdigit() for c in paragraph) and not DATE_OR_TIME.fullmatch(paragraph)
     if _is_heading_text(paragraph) and TIMESTAMP.search(paragraph):
         return False
     return _squash(paragraph) not in AD_LABEL_KEYS
+
+
+def _has_letter(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
+def _with_interior_data(paragraphs: list[str]) -> list[str]:
+    """Lines of numbers stay inside the body (scores, figures, data rows), not at its edges.
+
+    A number alone before the first or after the last worded paragraph is a
+    counter or a date stamp; between worded paragraphs it is the article's data.
+    """
+    worded = [index for index, paragraph in enumerate(paragraphs) if _has_letter(paragraph)]
+    if not worded:
+        return []
+    return paragraphs[worded[0] : worded[-1] + 1]
 
 
 def _without_markup(line: str) -> str:
@@ -340,7 +406,7 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
     kept = []
     for paragraph in paragraphs:
         key = paragraph.casefold()
-        if key in seen:
+        if key in seen and not is_data_line(paragraph):
             continue
         seen.add(key)
         kept.append(paragraph)

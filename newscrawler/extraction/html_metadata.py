@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
 
@@ -28,6 +28,7 @@ from newscrawler.extraction.json_ld import (
     article_body,
     json_ld_article,
     ld_authors,
+    ld_image,
     ld_name,
     split_names,
 )
@@ -82,6 +83,7 @@ class PageMetadata:
     tags: list[str] = field(default_factory=list)
     declared_language: str | None = None
     article_body: str | None = None  # JSON-LD articleBody, used as a fallback body
+    image_url: str | None = None  # the lead image, an absolute http(s) URL
 
 
 def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
@@ -108,6 +110,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         tags=_tags(ld, meta, found.categories, found.tags),
         declared_language=declared_language(tree, meta, ld),
         article_body=article_body(ld),
+        image_url=lead_image(ld, meta, url),
     )
 
 
@@ -163,6 +166,21 @@ def _published_at(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -
         parsed = parse_datetime(candidate if isinstance(candidate, str) else None)
         if parsed is not None:
             return parsed
+    return None
+
+
+IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
+
+
+def lead_image(ld: dict[str, Any], meta: dict[str, str], url: str | None) -> str | None:
+    """The lead image the page declares (Open Graph, Twitter card, JSON-LD), made absolute."""
+    candidates = [meta.get(name) for name in IMAGE_META] + [ld_image(ld.get("image"))]
+    for candidate in candidates:
+        if not candidate or candidate.startswith("data:"):
+            continue
+        absolute = urljoin(url or "", candidate.strip())
+        if urlsplit(absolute).scheme in ("http", "https"):
+            return absolute
     return None
 
 

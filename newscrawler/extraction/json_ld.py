@@ -92,6 +92,15 @@ def ld_types(item: dict[str, Any]) -> set[str]:
     return {t.lower() for t in types if isinstance(t, str)}
 
 
+def ld_image(value: Any) -> str | None:
+    """The first image URL of a JSON-LD ``image``: a string, an ``ImageObject`` or a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def ld_name(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None

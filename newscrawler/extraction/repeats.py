@@ -13,15 +13,20 @@ from collections.abc import Iterable
 from newscrawler.text.normalise import paragraph_key
 
 
-def drop_repeated(paragraphs: Iterable[str]) -> list[str]:
-    """Keep each paragraph once, at its first position."""
+def is_data_line(paragraph: str) -> bool:
+    """Numbers and symbols without a word: rows of a table or lines of code repeat legitimately."""
+    return not any(character.isalpha() for character in paragraph)
+
+
+def drop_repeated(paragraphs: Iterable[str], *, keep_data: bool = False) -> list[str]:
+    """Keep each paragraph once, at its first position (data lines each time if asked)."""
     seen: set[str] = set()
     kept = []
     for paragraph in paragraphs:
         key = paragraph_key(paragraph)
         if not key:
             continue
-        if key in seen:
+        if key in seen and not (keep_data and is_data_line(paragraph)):
             continue
         seen.add(key)
         kept.append(paragraph)
