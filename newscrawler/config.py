@@ -42,6 +42,10 @@ class NewscrawlerConfig:
     store_batch_size: int
     store_reconnect_seconds: float
     spool_dir: str
+    journal_max_failures: int
+    journal_max_replays: int
+    request_deadline: float
+    sitemap_max_depth: int
     extract_max_bytes: int
     recurring_min_documents: int
     extract_processes: int
@@ -54,6 +58,10 @@ class NewscrawlerConfig:
     revisit_interval: float
     retry_after_max: float
     retry_backoff_base: float
+    story_window_hours: float
+    story_min_shared: float
+    story_min_overlap: float
+    story_min_keys: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NewscrawlerConfig:
@@ -63,6 +71,10 @@ class NewscrawlerConfig:
             store_batch_size=settings.getint("STORE_BATCH_SIZE"),
             store_reconnect_seconds=settings.getfloat("STORE_RECONNECT_SECONDS"),
             spool_dir=settings.get("SPOOL_DIR") or str(project_root() / "var" / "spool"),
+            journal_max_failures=settings.getint("JOURNAL_MAX_FAILURES"),
+            journal_max_replays=settings.getint("JOURNAL_MAX_REPLAYS"),
+            request_deadline=settings.getfloat("REQUEST_DEADLINE"),
+            sitemap_max_depth=settings.getint("SITEMAP_MAX_DEPTH"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
             extract_processes=settings.getint("EXTRACT_PROCESSES"),
@@ -75,4 +87,8 @@ class NewscrawlerConfig:
             revisit_interval=settings.getfloat("REVISIT_INTERVAL"),
             retry_after_max=settings.getfloat("RETRY_AFTER_MAX"),
             retry_backoff_base=settings.getfloat("RETRY_BACKOFF_BASE"),
+            story_window_hours=settings.getfloat("STORY_WINDOW_HOURS"),
+            story_min_shared=settings.getfloat("STORY_MIN_SHARED"),
+            story_min_overlap=settings.getfloat("STORY_MIN_OVERLAP"),
+            story_min_keys=settings.getint("STORY_MIN_KEYS"),
         )

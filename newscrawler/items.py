@@ -38,6 +38,8 @@ class RawDocument:
     # True when the bytes come from our own database (re-extraction), not a fetch:
     # such a document updates its article but is not a new sighting of it.
     replayed: bool = False
+    # Its entry in this crawl's write-ahead journal, once journaled (or replayed from it).
+    journal_entry: int | None = None
 
     def __repr__(self) -> str:  # the body may be megabytes: never print it
         return f"<RawDocument {self.url} {len(self.body)} bytes {self.content_type or ''}>"
@@ -58,6 +60,8 @@ class Article(Extraction):
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
+    # Story stage
+    story_id: int | None = None
 
     def __repr__(self) -> str:
         title = (self.title or "")[:60]

@@ -1,13 +1,14 @@
-"""Middlewares added to every spider: journal replay, web-only fetching, politeness, revisits."""
+"""Middlewares added to every spider: journal replay, web-only fetching, politeness, revisits,
+ports and deadlines."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -16,9 +17,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from newscrawler import stats
-from newscrawler.dedup.urls import url_key
+from newscrawler.dedup.urls import DEFAULT_PORTS, url_key
 from newscrawler.extensions import services
-from newscrawler.journal import claim_leftovers, read_segment
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -31,45 +31,90 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REPLAYED = "newscrawler/journal/replayed"
+REPLAY_IN_FLIGHT = 16
+OFFSITE_PORT = "newscrawler/dropped/offsite_port"
+DEADLINE = "newscrawler/dropped/deadline"
 REVISIT_SKIPPED = "newscrawler/revisit/skipped_fresh"
 REVISIT_CONDITIONAL = "newscrawler/revisit/conditional"
 
 
 class JournalReplayMiddleware:
-    """Before a crawl's own requests, replay what earlier crawls fetched but did not store.
+    """Before a crawl's own requests, replay what earlier crawls of this database left journaled.
 
-    Leftover journal segments (a killed crawl, a database outage) are claimed
-    and their documents yielded first; the claimed files are deleted when the
-    spider closes, by which time every one of their documents has been
-    journaled again by this crawl or stored.
+    Segments whose owner is gone (a killed crawl, a database outage) are
+    claimed and their open documents yielded first, a few at a time: at most
+    ``REPLAY_IN_FLIGHT`` are in the pipeline at once, so that a graceful stop
+    (SIGTERM) waits for a handful of documents, not for the whole journal.
+    On a stop the generator stops yielding; what it did not yield stays in
+    the claimed segments for the next crawl.
     """
 
-    def __init__(self, crawler: Crawler, folder: Path) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.folder = folder
-        self.claimed: list[Path] = []
+        self.in_flight: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JournalReplayMiddleware:
-        middleware = cls(crawler, Path(services(crawler).config.spool_dir))
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        middleware = cls(crawler)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.item_left, signal=signal)
         return middleware
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        self.claimed = claim_leftovers(self.folder)
-        if self.claimed:
-            logger.info("Replaying %d journal file(s) left by earlier crawls", len(self.claimed))
-        for path in self.claimed:
-            for raw in read_segment(path):
+        journal = services(self.crawler).journal
+        claimed = journal.claim_leftovers()
+        if claimed:
+            logger.info("Replaying %d journal segment(s) left by earlier crawls", len(claimed))
+        for path in claimed:
+            for raw in journal.adopt(path):
+                if not await self.room_for_one_more():
+                    logger.info("Stopping the journal replay: the crawl is closing")
+                    return
+                if raw.journal_entry is not None:
+                    self.in_flight.add(raw.journal_entry)
                 assert self.crawler.stats is not None
                 self.crawler.stats.inc_value(REPLAYED)
                 yield raw
         async for request_or_item in start:
             yield request_or_item
 
-    def spider_closed(self) -> None:
-        for path in self.claimed:
-            path.unlink(missing_ok=True)
+    async def room_for_one_more(self) -> bool:
+        """Wait until fewer than REPLAY_IN_FLIGHT replayed documents are in the pipeline."""
+        while not self.closing():
+            if len(self.in_flight) < REPLAY_IN_FLIGHT:
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
+    def closing(self) -> bool:
+        engine = self.crawler.engine
+        if engine is None or not engine.running or engine.spider is None:
+            return True
+        slot = getattr(engine, "_slot", None)  # no public "closing" flag in Scrapy
+        return slot is None or slot.closing is not None
+
+    def item_left(self, item: Any) -> None:
+        """A document left the pipeline (stored, dropped or failed)."""
+        entry = getattr(getattr(item, "raw", item), "journal_entry", None)
+        if entry in self.in_flight:
+            self.in_flight.discard(entry)
+            asyncio.get_running_loop().call_soon(self.let_the_scraper_close)
+
+    def let_the_scraper_close(self) -> None:
+        """Finish a pending close once the last replayed item is through the pipeline.
+
+        Scrapy (2.19) checks whether a closing scraper is idle only after a
+        response, never after an item that came from ``start()``: a graceful
+        stop during a replay would wait forever for a check that never comes.
+        """
+        engine = self.crawler.engine
+        slot = engine.scraper.slot if engine is not None else None
+        if engine is None or slot is None or slot.closing is None or slot.closing.called:
+            return
+        if slot.is_idle():
+            engine.scraper._check_if_closing()
+        else:  # the item's own count is released just after its signal: look again shortly
+            asyncio.get_running_loop().call_later(0.05, self.let_the_scraper_close)
 
 
 class WebOnlyMiddleware:
@@ -140,13 +185,15 @@ def retry_after_seconds(value: bytes | None) -> float | None:
     if not value:
         return None
     text = value.decode("latin-1").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class RevisitMiddleware:
@@ -184,3 +231,68 @@ class RevisitMiddleware:
         if state.last_modified:
             request.headers.setdefault("If-Modified-Since", state.last_modified)
         self.crawler.stats.inc_value(REVISIT_CONDITIONAL)
+
+
+class AllowedOriginsMiddleware:
+    """Downloader middleware: a web crawl stays on its hosts *and ports*.
+
+    Scrapy's offsite filter compares host names only, so a feed entry or a
+    redirect to another port of an allowed host would be fetched. A spider
+    that lists ``allowed_ports`` (host: ports, from the URLs it was given)
+    gets every request to another port of those hosts refused, counted as
+    ``offsite_port``. Hosts added with ``-a domains=`` keep the default ports.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AllowedOriginsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        allowed: dict[str, set[int]] | None = getattr(self.crawler.spider, "allowed_ports", None)
+        if not allowed:
+            return
+        parts = urlsplit(request.url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+        if port in allowed.get(host, set(DEFAULT_PORTS.values())):
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(OFFSITE_PORT)
+        logger.warning("%s: refused, not a port this crawl was given for %s", request.url, host)
+        raise IgnoreRequest(f"offsite port {request.url}")
+
+
+class DeadlineMiddleware:
+    """Downloader middleware: one deadline for all attempts of a request (``REQUEST_DEADLINE``).
+
+    ``DOWNLOAD_TIMEOUT`` bounds one attempt; a server that trickles a byte
+    every few seconds would otherwise hold a URL for the timeout times every
+    retry. Each attempt gets at most the time left, and a request whose
+    deadline has passed is given up (counted as ``deadline``).
+    """
+
+    def __init__(self, crawler: Crawler, deadline: float, timeout: float) -> None:
+        self.crawler = crawler
+        self.deadline = deadline
+        self.timeout = timeout
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DeadlineMiddleware:
+        deadline = services(crawler).config.request_deadline
+        return cls(crawler, deadline, crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+
+    def process_request(self, request: Request) -> None:
+        if self.deadline <= 0:
+            return
+        started = request.meta.setdefault("newscrawler_first_attempt", time.time())
+        left = self.deadline - (time.time() - float(started))
+        if left <= 0:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(DEADLINE)
+            logger.warning("%s: given up, no answer within %.0f s", request.url, self.deadline)
+            raise IgnoreRequest(f"deadline passed for {request.url}")
+        current = float(request.meta.get("download_timeout", self.timeout) or self.timeout)
+        request.meta["download_timeout"] = max(0.1, min(current, left))

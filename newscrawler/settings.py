@@ -15,6 +15,8 @@ DATABASE_URL = ""
 STORE_BATCH_SIZE = 100
 STORE_RECONNECT_SECONDS = 30.0  # while the database is down: retry after 1 s, 2 s, 4 s… up to this
 SPOOL_DIR = ""  # the write-ahead journal; empty = var/spool under the project root
+JOURNAL_MAX_FAILURES = 3  # a document a stage failed on this often goes to the quarantine
+JOURNAL_MAX_REPLAYS = 10  # ... and so does one replayed this often without being stored
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
 EXTRACT_PROCESSES = 0  # extraction worker processes; 0 = one per core
@@ -24,15 +26,23 @@ DEDUP_SHINGLE_SIZE = 3
 LANGUAGES: list[str] = []  # candidate languages; empty = all the identifier supports
 LANGUAGE_MIN_CONFIDENCE = 0.3  # as measured in docs/language.md
 LANGUAGE_MIN_CHARS = 8  # letters; a CJK headline has about ten
+# Stories (newscrawler.story; thresholds measured with python -m bench.stories)
+STORY_WINDOW_HOURS = 72.0  # articles further apart in time never share a story
+STORY_MIN_SHARED = 4.0  # summed weight of the keys two articles must share
+STORY_MIN_OVERLAP = 0.3  # ... as a share of the sparser article's signals
+STORY_MIN_KEYS = 3  # ... and how many keys at least
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     "pipelines.language.LanguagePipeline": 300,
+    "pipelines.story.StoryPipeline": 350,
     "pipelines.storage.StoragePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.WebOnlyMiddleware": 50,
+    "newscrawler.middlewares.AllowedOriginsMiddleware": 55,
+    "newscrawler.middlewares.DeadlineMiddleware": 580,
     "newscrawler.middlewares.RevisitMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.BackoffRetryMiddleware": 550,
@@ -40,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "newscrawler.middlewares.JournalReplayMiddleware": 0,
 }
+# Fingerprints are kept in JOBDIR only once their documents are journaled (see journal/dupefilter).
+DUPEFILTER_CLASS = "newscrawler.journal.dupefilter.JournaledDupeFilter"
 EXTENSIONS = {
     "newscrawler.extensions.Services": 0,
 }
@@ -60,6 +72,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60  # seconds per attempt (Scrapy's default is 180)
+REQUEST_DEADLINE = 150  # seconds for all attempts of a request together, retries included
+SITEMAP_MAX_DEPTH = 4  # sitemap indexes followed below the sitemap a crawl was given
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

@@ -23,6 +23,7 @@ LANGUAGE = f"{PREFIX}/language"
 LANGUAGE_MISMATCH = f"{PREFIX}/language_mismatch"
 ERRORS = f"{PREFIX}/errors"
 JOURNALED = f"{PREFIX}/journaled_for_replay"
+QUARANTINED = f"{PREFIX}/quarantined"
 
 
 def dropped_key(reason: str) -> str:
@@ -52,6 +53,8 @@ class CrawlSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    journaled: int = 0  # left in the journal for a later replay (database offline, failures)
+    quarantined: int = 0
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> CrawlSummary:
@@ -64,6 +67,8 @@ class CrawlSummary:
             dropped=_by_prefix(stats, DROPPED),
             languages=_by_prefix(stats, LANGUAGE),
             errors=int(stats.get("log_count/ERROR", 0)) + int(stats.get(ERRORS, 0)),
+            journaled=int(stats.get(JOURNALED, 0)),
+            quarantined=sum(_by_prefix(stats, QUARANTINED).values()),
         )
 
     @property
@@ -84,6 +89,7 @@ class CrawlSummary:
             f"dropped: {self.total_dropped} {_inline(self.dropped)}",
             f"languages: {_inline(self.languages) or '-'}",
             f"errors: {self.errors}",
+            f"left in the journal for replay: {self.journaled}, quarantined: {self.quarantined}",
         ]
         return "\n  ".join(["newscrawler summary:", *lines])
 

@@ -7,6 +7,7 @@ between.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
@@ -14,7 +15,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import DBAPIError
 
 from newscrawler.dedup.decide import Decision, Outcome
-from newscrawler.dedup.urls import article_url_key, url_key
+from newscrawler.dedup.urls import article_url_key, url_key, url_problem
 from newscrawler.extensions import services
 from newscrawler.items import NOT_MODIFIED
 
@@ -25,19 +26,32 @@ if TYPE_CHECKING:
     from newscrawler.dedup.decide import Deduplicator
     from newscrawler.items import Article
 
+logger = logging.getLogger(__name__)
+BAD_CANONICAL = "newscrawler/ignored/bad_canonical_url"
+
 
 class DedupPipeline:
-    def __init__(self, store: ArticleStore, deduplicator: Deduplicator) -> None:
+    def __init__(self, store: ArticleStore, deduplicator: Deduplicator, crawler: Crawler) -> None:
         self.store = store
         self.deduplicator = deduplicator
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         shared = services(crawler)
-        return cls(shared.store, shared.deduplicator)
+        return cls(shared.store, shared.deduplicator, crawler)
 
     def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
+        canonical = adapter["canonical_url"]
+        problem = url_problem(canonical) if canonical else None
+        if problem:  # the article is fine: only its canonical link is ignored
+            logger.warning(
+                "%s: canonical URL %r ignored: %s", adapter["raw"].url, canonical, problem
+            )
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(BAD_CANONICAL)
+            adapter["canonical_url"] = None
         key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
         adapter["url_key"] = key
         if not self.store.available():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, CrawlRun, Sighting
+from newscrawler.journal.journal import pending_documents
 
 from .conftest import PROJECT_ROOT, CrawlRunner, crawl, crawl_command, run_at_once, write_articles
 from .postgres import PostgresServer
@@ -60,7 +61,7 @@ def test_a_killed_crawl_loses_nothing_and_stores_nothing_twice(
     time.sleep(1.0)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
-    journaled = sum(len(p.read_text().splitlines()) for p in spool.glob("*.jsonl"))
+    journaled = pending_documents(spool)
     stored_before, _, _ = counts(database_url) if _has_schema(database_url) else (0, 0, 0)
     assert journaled > 0, "the kill came before anything was journaled"
 
@@ -71,7 +72,7 @@ def test_a_killed_crawl_loses_nothing_and_stores_nothing_twice(
     crawl("files", "-a", f"path={folder}", database_url=database_url, spool_dir=spool)
     articles, hashes, _ = counts(database_url)
     assert articles == hashes == 120
-    assert list(spool.glob("*")) == []
+    assert list(spool.rglob("*.seg")) == []
 
 
 def test_database_outage_mid_crawl(
@@ -122,7 +123,7 @@ def _has_schema(database_url: str) -> bool:
 def _wait_for_journal(folder: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(path.stat().st_size for path in folder.glob("*.jsonl")):
+        if pending_documents(folder):
             return
         time.sleep(0.05)
     pytest.fail("the crawl never journaled a document")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -242,3 +244,201 @@ def test_a_stopped_crawl_resumes_from_its_jobdir_without_refetching_what_it_stor
                                        "slow.html", "fr-budget.html", "etag-article.html"}  # fmt: skip
     refetched = {path for path in again if path.rsplit("/", 1)[-1] in first}
     assert not refetched, f"stored before the stop, fetched again after resuming: {refetched}"
+
+
+# -- ports, sitemap depth, deadlines, bad dates (issue 15) ---------------------------------
+
+ARTICLE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    + "<p>The harbour council met on Monday to discuss the budget for the new school and the "
+    "river bridge, and the minister promised a report before the election.</p>"
+    * 4
+    + "</article></body></html>"
+)
+
+
+class Routes(BaseHTTPRequestHandler):
+    """Answers from ``routes`` (path: callable(handler) or (status, headers, body))."""
+
+    routes: dict[str, object] = {}  # noqa: RUF012
+    hits: Counter[str] = Counter()  # noqa: RUF012
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        self.hits[path] += 1
+        route = self.routes.get(path)
+        if route is None:
+            route = next(
+                (r for p, r in self.routes.items() if p.endswith("*") and path.startswith(p[:-1])),
+                None,
+            )
+        if callable(route):
+            return route(self, path)
+        status, headers, body = route or (404, {}, b"")
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Server:
+    base: str
+    routes: dict[str, object]
+    hits: Counter[str]
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    """Two HTTP servers on 127.0.0.1, on two ports."""
+    started = []
+    for _ in range(2):
+        routes: dict[str, object] = {}
+        hits: Counter[str] = Counter()
+        handler = type("Handler", (Routes,), {"routes": routes, "hits": hits})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(
+            (server, Server(f"http://127.0.0.1:{server.server_address[1]}", routes, hits))
+        )
+    yield [site for _, site in started]
+    for server, _ in started:
+        server.shutdown()
+        server.server_close()
+
+
+def page(title: str) -> tuple[int, dict[str, str], bytes]:
+    return 200, {"Content-Type": "text/html; charset=utf-8"}, ARTICLE.format(title=title).encode()
+
+
+def xml(body: str) -> tuple[int, dict[str, str], bytes]:
+    return 200, {"Content-Type": "application/xml"}, body.encode()
+
+
+def test_another_port_of_an_allowed_host_is_not_fetched(
+    servers: list[Server], run_crawl: CrawlRunner, sqlite_url: str
+) -> None:
+    home, other = servers
+    home.routes["/rss.xml"] = xml(
+        f"<rss><channel><item><link>{home.base}/news/home.html</link></item>"
+        f"<item><link>{other.base}/news/elsewhere.html</link></item>"
+        f"<item><link>{home.base}/moved</link></item></channel></rss>"
+    )
+    home.routes["/news/home.html"] = page("Budget news from home")
+    home.routes["/moved"] = (301, {"Location": f"{other.base}/news/redirected.html"}, b"")
+    other.routes["/news/elsewhere.html"] = page("Another port")
+    other.routes["/news/redirected.html"] = page("Redirected to another port")
+    run_crawl("feeds", "-a", f"url={home.base}/rss.xml", *TEST_SETTINGS)
+    assert set(stored(sqlite_url)) == {"home.html"}
+    assert not [path for path in other.hits if path.startswith("/news/")]
+    assert first_run_stats(sqlite_url)["newscrawler/dropped/offsite_port"] == 2
+
+
+def test_an_endless_chain_of_sitemap_indexes_ends_at_the_depth_limit(
+    servers: list[Server], run_crawl: CrawlRunner, sqlite_url: str
+) -> None:
+    site = servers[0]
+
+    def index(handler: Routes, path: str) -> None:
+        level = int(path.rsplit("/", 1)[1].removesuffix(".xml"))
+        body = (f"<sitemapindex><sitemap><loc>{site.base}/maps/{level + 1}.xml</loc></sitemap>"
+                f"<sitemap><loc>{site.base}/urls/{level}.xml</loc></sitemap></sitemapindex>").encode()  # fmt: skip
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.routes["/maps/*"] = index
+    site.routes["/urls/*"] = xml("<urlset></urlset>")
+    run_crawl(
+        "sitemap", "-a", f"url={site.base}/maps/0.xml", *TEST_SETTINGS, "-s", "SITEMAP_MAX_DEPTH=3"
+    )
+    assert sorted(p for p in site.hits if p.startswith("/maps/")) == [
+        f"/maps/{n}.xml" for n in range(4)
+    ]
+    assert (
+        first_run_stats(sqlite_url)["newscrawler/dropped/sitemap_too_deep"] == 2
+    )  # 3.xml lists two
+
+
+def test_a_trickling_server_is_given_up_at_the_request_deadline(
+    servers: list[Server], run_crawl: CrawlRunner, sqlite_url: str
+) -> None:
+    site = servers[0]
+
+    def trickle(handler: Routes, path: str) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        for _ in range(100):
+            try:
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.5)
+
+    site.routes["/news/slow.html"] = trickle
+    site.routes["/news/fast.html"] = page("A fast page about the harbour budget")
+    run_crawl("urls", "-a", f"url={site.base}/news/slow.html,{site.base}/news/fast.html",
+              *TEST_SETTINGS, "-s", "RETRY_TIMES=3", "-s", "DOWNLOAD_TIMEOUT=2",
+              "-s", "REQUEST_DEADLINE=3")  # fmt: skip
+    assert site.hits["/news/slow.html"] == 2  # without the deadline: 1 + RETRY_TIMES attempts
+    assert set(stored(sqlite_url)) == {"fast.html"}
+    assert first_run_stats(sqlite_url)["newscrawler/dropped/deadline"] == 1
+
+
+def test_bad_dates_cost_nothing_and_retry_after_dates_in_any_zone_are_honoured(
+    servers: list[Server], run_crawl: CrawlRunner, sqlite_url: str
+) -> None:
+    site = servers[0]
+    dates = ["Mon, 31 Feb 99999 25:61:00 +9999", "0000-00-00T00:00:00", "yesterday", "",
+             "Tue, 01 Dec 2026 09:00:00 -0000"]  # fmt: skip
+    site.routes["/rss.xml"] = xml(
+        "<rss><channel>"
+        + "".join(
+            f"<item><link>{site.base}/news/a{n}.html</link><pubDate>{d}</pubDate></item>"
+            for n, d in enumerate(dates)
+        )
+        + "</channel></rss>"
+    )
+    for number in range(len(dates)):
+        site.routes[f"/news/a{number}.html"] = page(f"Harbour story number {number} of the week")
+    when = datetime.now(UTC) + timedelta(seconds=1)
+    first = {"done": False}
+
+    def busy(handler: Routes, path: str) -> None:
+        if first["done"]:
+            return _answer(handler, page("Busy at first, then fine"))
+        first["done"] = True
+        return _answer(handler, (429, {"Retry-After": f"{when:%a, %d %b %Y %H:%M:%S} -0000"}, b""))
+
+    site.routes["/news/busy.html"] = busy
+    site.routes["/rss.xml"] = (
+        200,
+        {},
+        site.routes["/rss.xml"][2].replace(  # type: ignore[index]
+            b"</channel>",
+            f"<item><link>{site.base}/news/busy.html</link></item></channel>".encode(),
+        ),
+    )
+    run_crawl("feeds", "-a", f"url={site.base}/rss.xml", *TEST_SETTINGS)
+    assert set(stored(sqlite_url)) == {f"a{n}.html" for n in range(len(dates))} | {"busy.html"}
+    assert site.hits["/news/busy.html"] == 2
+
+
+def _answer(handler: Routes, route: tuple[int, dict[str, str], bytes]) -> None:
+    status, headers, body = route
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

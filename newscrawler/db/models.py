@@ -125,6 +125,9 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     similarity: Mapped[float | None]
+    # No foreign key: a batch the Store writes again after a conflict must never fail on it
+    # (newscrawler stories --rebuild recomputes every id from the articles).
+    story_id: Mapped[int | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
     raw_document_id: Mapped[int | None] = mapped_column(ForeignKey("raw_documents.id"))
     raw_document: Mapped[RawDocument | None] = relationship()
@@ -186,3 +189,40 @@ class UrlState(Base):
     http_status: Mapped[int | None]
     fetched_at: Mapped[datetime] = mapped_column(index=True)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+
+
+class Story(Base):
+    """One event, reported by one or more articles in any language (``articles.story_id``)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    article_count: Mapped[int] = mapped_column(default=1)
+    languages: Mapped[list[str]]
+    title: Mapped[str | None] = mapped_column(Text)
+
+
+class StorySignal(Base):
+    """An indexed article's story signals (key: weight), for comparing new articles with it."""
+
+    __tablename__ = "story_signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    keys: Mapped[dict[str, Any]]
+
+
+class StoryKey(Base):
+    """The bounded candidate index: (search key, time) → signal row."""
+
+    __tablename__ = "story_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(
+        ForeignKey("story_signals.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -396,6 +396,7 @@ class Repository:
                 "version": ARTICLES.c.version + 1,
                 "updated_at": _param("updated_at"),
                 "last_seen_at": func.coalesce(seen, ARTICLES.c.last_seen_at),
+                "story_id": func.coalesce(_param("story_id"), ARTICLES.c.story_id),
             })
         )  # fmt: skip
         rows = []
@@ -405,6 +406,7 @@ class Repository:
             rows.append({
                 "b_id": entry.article_id, **_prefixed(values), "b_updated_at": fetched_at,
                 "b_seen": None if entry.article.raw.replayed else fetched_at,
+                "b_story_id": entry.article.story_id,
             })  # fmt: skip
         self.session.execute(statement, rows)
         self.session.execute(delete(BANDS).where(BANDS.c.article_id == bindparam("b_id")), ids)
@@ -571,6 +573,7 @@ def new_article_values(
         "first_seen_at": article.raw.fetched_at,
         "last_seen_at": article.raw.fetched_at,
         "version": 1,
+        "story_id": article.story_id,
     }
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from newscrawler.db.models import CrawlRun
-from newscrawler.journal import process_alive
+from newscrawler.journal import owner_alive
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -19,14 +19,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def start_run(session: Session, spider: str) -> CrawlRun:
-    """Add the row of a crawl that starts now (committed by the caller)."""
+def start_run(session: Session, spider: str, owner: dict[str, Any]) -> CrawlRun:
+    """Add the row of a crawl that starts now (committed by the caller).
+
+    ``owner`` describes how a later run tells whether this one still runs
+    (the journal's owner lock), beyond a PID that a container may reuse.
+    """
     mark_killed_runs(session)
     run = CrawlRun(
         spider=spider,
         started_at=datetime.now(UTC),
         status="running",
-        stats={"host": socket.gethostname(), "pid": os.getpid()},
+        stats={"host": socket.gethostname(), "pid": os.getpid(), **owner},
     )
     session.add(run)
     return run
@@ -37,7 +41,7 @@ def mark_killed_runs(session: Session) -> None:
     host = socket.gethostname()
     for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
         owner = run.stats or {}
-        if owner.get("host") == host and not process_alive(int(owner.get("pid", 0))):
+        if owner.get("host") == host and not owner_alive(owner):
             run.status = "killed"
             logger.warning("Crawl run %d (%s) was killed before it finished", run.id, run.spider)
 

@@ -45,6 +45,7 @@ class ArticleStore:
         self._repository: Repository | None = None
         # Called when the open transaction is lost (its documents stay journaled).
         self.on_lost: list[Callable[[int], None]] = []
+        self.owner: dict[str, Any] = {}  # how a later run tells whether this one still runs
 
     # -- life cycle -----------------------------------------------------
 
@@ -68,7 +69,7 @@ class ArticleStore:
             if self.session is None:
                 self.session = make_sessionmaker(self.engine)()
             if self.run is None:
-                self.run = start_run(self.session, self.spider_name)
+                self.run = start_run(self.session, self.spider_name, self.owner)
             self.session.commit()
         except DBAPIError as error:
             self.went_offline(error)

@@ -170,10 +170,15 @@ def _canonical_url(tree: HtmlElement, meta: dict[str, str]) -> str | None:
     for link in tree.iterfind(".//link[@rel]"):
         if "canonical" in (link.get("rel") or "").lower().split():
             href = (link.get("href") or "").strip()
-            if urlsplit(href).scheme in ("http", "https"):
+            if _names_web_page(href):
                 return href
     og_url = meta.get("og:url", "")
-    return og_url if urlsplit(og_url).scheme in ("http", "https") else None
+    return og_url if _names_web_page(og_url) else None
+
+
+def _names_web_page(url: str) -> bool:
+    """An http(s) URL by its scheme alone: a malformed one is judged (and logged) by Dedup."""
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _tags(ld: dict[str, Any], meta: dict[str, str], *found: list[str] | None) -> list[str]:

@@ -45,8 +45,24 @@ class Link:
 
 
 def is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in WEB_SCHEMES and bool(parts.hostname)
+    """An http(s) URL with a host and a valid port (anything else is refused, never raised)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in WEB_SCHEMES and bool(parts.hostname) and _port_ok(parts.port)
+    except ValueError:
+        return False
+
+
+def _port_ok(port: int | None) -> bool:
+    return port is None or port > 0
+
+
+def _join(base_url: str, link: str) -> str | None:
+    """``link`` resolved against ``base_url``; None when it is malformed (a broken IPv6 host)."""
+    try:
+        return urljoin(base_url, link.strip())
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +147,7 @@ def _entry_url(entry: etree._Element, base_url: str) -> str | None:
     guid = children(entry, "guid")
     if guid and guid[0].get("isPermaLink", "true") == "true" and guid[0].text:
         candidates.append(guid[0].text)
-    urls = [urljoin(base_url, candidate.strip()) for candidate in candidates]
+    urls = [url for url in (_join(base_url, c) for c in candidates) if url is not None]
     # The first web link wins; a non-web one is returned only to be refused (and logged).
     return next((url for url in urls if is_web_url(url)), urls[0] if urls else None)
 
@@ -169,7 +185,7 @@ def sitemap_entries(root: etree._Element, base_url: str) -> list[SitemapEntry]:
         if local(element) not in ("url", "sitemap"):
             continue
         loc = child_text(element, "loc")
-        url = urljoin(base_url, loc) if loc else None
+        url = _join(base_url, loc) if loc else None
         if url is None:
             continue
         news = next(iter(children(element, "news")), None)

@@ -22,6 +22,8 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawler import stats
+from newscrawler.dedup.urls import DEFAULT_PORTS
+from newscrawler.extensions import services
 from newscrawler.items import RawDocument
 from newscrawler.spiders.links import (
     Link,
@@ -111,16 +113,22 @@ class WebSpider(scrapy.Spider):
         self.rules = SiteRules.parse(allow, deny, since, max_age)
         self.site_rules: dict[str, SiteRules] = {}
         self.allowed_domains: list[str] = split_list(domains)
+        self.allowed_ports: dict[str, set[int]] = {}  # see AllowedOriginsMiddleware
 
     def rules_for(self, url: str) -> SiteRules:
         return self.site_rules.get(urlsplit(url).hostname or "", self.rules)
 
     def allow_hosts_of(self, urls: Iterable[str]) -> None:
-        """Stay on the hosts of the URLs we were given (Scrapy's offsite filter)."""
+        """Stay on the hosts (Scrapy's offsite filter) and ports of the URLs we were given."""
         for url in urls:
-            host = urlsplit(url).hostname
-            if host and host not in self.allowed_domains:
+            if not is_web_url(url):
+                continue
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            if host not in self.allowed_domains:
                 self.allowed_domains.append(host)
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+            self.allowed_ports.setdefault(host, set()).add(port)
 
     def web_url(self, url: str) -> bool:
         if is_web_url(url):
@@ -178,9 +186,14 @@ class WebSpider(scrapy.Spider):
         if self.web_url(url):
             yield scrapy.Request(url, callback=self.parse_feed)
 
-    def sitemap_request(self, url: str) -> Iterator[scrapy.Request]:
-        if self.web_url(url):
-            yield scrapy.Request(url, callback=self.parse_sitemap)
+    def sitemap_request(self, url: str, depth: int = 0) -> Iterator[scrapy.Request]:
+        """A sitemap to read; ``depth`` counts the sitemap indexes above it."""
+        limit = services(self.crawler).config.sitemap_max_depth
+        if depth > limit:
+            self.count("sitemap_too_deep", "%s: more than %d sitemap indexes deep, not followed",
+                       url, limit)  # fmt: skip
+        elif self.web_url(url):
+            yield scrapy.Request(url, callback=self.parse_sitemap, meta={"sitemap_depth": depth})
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         parsed = parse_xml(response.body)
@@ -212,8 +225,9 @@ class WebSpider(scrapy.Spider):
         rules = self.rules_for(response.url)
         entries = [e for e in sitemap_entries(root, response.url) if not rules.too_old(e.newest)]
         if local(root) == "sitemapindex":
+            depth = response.meta.get("sitemap_depth", 0) + 1
             for entry in entries:
-                yield from self.sitemap_request(entry.link.url)
+                yield from self.sitemap_request(entry.link.url, depth)
         else:
             yield from self.article_requests(entry.link for entry in entries)
 

@@ -1,0 +1,175 @@
+"""The translation-free signals of one article: a weighted set of keys.
+
+Keys are named entities (``e:``/``a:``, see :mod:`~newscrawler.story.names`),
+numbers and dates (``n:``, ``p:``, ``d:``, see
+:mod:`~newscrawler.story.quantities`). An entity is a capitalised word not
+at the start of a sentence, or a sentence-initial one that also occurs
+capitalised mid-sentence or that is rare in the language; words inside
+short quotes count whatever their case (quoted names: «Stargate»).
+
+Each entity key is weighted by how rare its word is in everyday language
+(wordfreq's frequency lists, which ship inside the package): ``Stargate``
+or ``Ishiba`` says much more than ``Trump``, ``Japan`` or a German common
+noun such as ``Regierung`` (German capitalises every noun). Function words
+and month or weekday names are no entities at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from wordfreq import get_frequency_dict
+
+from newscrawler.story.names import entity_key, fold
+from newscrawler.story.quantities import dates, month_number, quantities
+
+WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.](?=[^\W\d_]))*", re.UNICODE)
+SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“„«‚(\[—–-]\s*)$")
+QUOTED = re.compile(r"[\"“„«‚»]([^\"“”„«»‚‘\n]{2,40})[\"”“»‘«]")
+WEEKDAYS = frozenset({fold(day) for day in (
+    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch "
+    "donnerstag freitag samstag sonntag sonnabend lundi mardi mercredi jeudi vendredi samedi "
+    "dimanche lunes martes miercoles jueves viernes sabado domingo lunedi martedi mercoledi "
+    "giovedi venerdi sabato domenica понедельник вторник среда среду четверг пятница пятницу "
+    "суббота субботу воскресенье"
+).split()})  # fmt: skip
+FUNCTION_WORD_ZIPF = 5.9  # "the", "der", "und", "le": never a name
+RARE_ZIPF = 3.5  # rarer than this, a capitalised word opening a sentence is still a name
+COMMON_ZIPF, RARE_SPAN = 5.5, 2.5  # weight 1 at zipf 3 (rare), falling to 0.05 at 5.5
+MIN_WEIGHT = 0.05
+COMPOUND_MIN_LETTERS, COMPOUND_PART_ZIPF, COMPOUND_WEIGHT = 9, 3.0, 0.3
+CACHE_SIZE = 200_000
+SEARCH_KEYS = 24  # the strongest keys an article is found by in the candidate index
+SEARCH_MIN_WEIGHT = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """An article's keys and their weights (0..1)."""
+
+    keys: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.keys.values())
+
+    def search_keys(self) -> list[str]:
+        """The strongest keys, by which the article is indexed and searched for."""
+        strong = [(w, k) for k, w in self.keys.items() if w >= SEARCH_MIN_WEIGHT]
+        return [key for _, key in sorted(strong, key=lambda pair: (-pair[0], pair[1]))][
+            :SEARCH_KEYS
+        ]
+
+
+class Rarity:
+    """How rare a word is in a language (Zipf scale), from wordfreq's "small" lists.
+
+    A word below the lists' floor (Zipf 3) counts as 0: a name, as far as
+    weighting goes.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], float] = {}
+        self._lists: dict[str, dict[str, float]] = {}
+
+    def zipf(self, word: str, language: str | None) -> float:
+        """The word's Zipf frequency in its language or in English, whichever is higher."""
+        lowered = word.lower()
+        cached = self._cache.get((lowered, language or ""))
+        if cached is None:
+            forms = {lowered, re.sub(r"(?:['’]s|s)$", "", lowered)}  # Japans, Trump's
+            cached = max(self._lookup(form, code) for form in forms for code in ("en", language))
+            if len(self._cache) >= CACHE_SIZE:  # a long crawl meets ever more names
+                self._cache.clear()
+            self._cache[(lowered, language or "")] = cached
+        return cached
+
+    def _lookup(self, word: str, language: str | None) -> float:
+        if not language or language == "und":
+            return 0.0
+        frequencies = self._lists.get(language)
+        if frequencies is None:
+            try:  # the whole list once: a dict lookup is 50 times faster than zipf_frequency()
+                frequencies = get_frequency_dict(language, wordlist="small")
+            except LookupError:  # a language wordfreq has no list for
+                frequencies = {}
+            self._lists[language] = frequencies
+        frequency = frequencies.get(word)
+        return round(math.log10(frequency) + 9, 2) if frequency else 0.0
+
+    def weight(self, word: str, language: str | None) -> float:
+        zipf = self.zipf(word, language)
+        weight = max(MIN_WEIGHT, min(1.0, (COMMON_ZIPF - zipf) / RARE_SPAN))
+        if weight > COMPOUND_WEIGHT and self.is_compound(word, language):
+            return COMPOUND_WEIGHT
+        return weight
+
+    def is_compound(self, word: str, language: str | None) -> bool:
+        """A long word made of two everyday words (``Vertrauens|verhältnis``): a noun, no name.
+
+        German and its neighbours write compounds closed and capitalise every
+        noun, so such words are rare as a whole but say no more than their parts.
+        """
+        lowered = word.lower()
+        if len(lowered) < COMPOUND_MIN_LETTERS or not lowered.isalpha():
+            return False
+        for cut in range(4, len(lowered) - 2):
+            head, tail = lowered[:cut], lowered[cut:]
+            if self.zipf(tail, language) < COMPOUND_PART_ZIPF:
+                continue
+            if max(self.zipf(head, language), self.zipf(head[:-1], language)) >= COMPOUND_PART_ZIPF:
+                return True
+        return False
+
+
+class SignalExtractor:
+    """Turns an article's title and text into :class:`Signals`."""
+
+    def __init__(self, rarity: Rarity | None = None) -> None:
+        self.rarity = rarity or Rarity()
+
+    def extract(self, text: str, title: str | None = None, language: str | None = None) -> Signals:
+        body = f"{title}\n{text}" if title else text
+        keys: dict[str, float] = {}
+        spans = list(dates(body))
+        for quantity in [*spans, *quantities(body, [(q.start, q.end) for q in spans])]:
+            keys[quantity.key] = max(keys.get(quantity.key, 0.0), quantity.weight)
+        for key, weight in self.entities(body, language, title_end=len(title or "")):
+            keys[key] = max(keys.get(key, 0.0), weight)
+        return Signals(keys)
+
+    def entities(
+        self, text: str, language: str | None, title_end: int
+    ) -> Iterator[tuple[str, float]]:
+        candidates = list(self._candidates(text, title_end))
+        mid_sentence = {key for key, _, initial in candidates if not initial}
+        for key, word, initial in candidates:
+            zipf = self.rarity.zipf(word, language)
+            if zipf >= FUNCTION_WORD_ZIPF or _is_calendar_word(word):
+                continue
+            if initial and key not in mid_sentence and zipf >= RARE_ZIPF:
+                continue
+            yield key, self.rarity.weight(word, language)
+
+    def _candidates(self, text: str, title_end: int) -> Iterator[tuple[str, str, bool]]:
+        """(key, word, opens a sentence or the title) for capitalised and quoted words."""
+        quoted = [match.span(1) for match in QUOTED.finditer(text)]
+        for match in WORD.finditer(text):
+            word = match.group(0).strip(".'’")
+            in_quote = any(start <= match.start() < end for start, end in quoted)
+            if not (word[:1].isupper() or in_quote):
+                continue
+            key = entity_key(word)
+            if key is None:
+                continue
+            before = text[max(0, match.start() - 3) : match.start()]
+            initial = match.start() < title_end or bool(SENTENCE_START.search(before))
+            yield key, word, initial and not in_quote
+
+
+def _is_calendar_word(word: str) -> bool:
+    folded = fold(word.rstrip("."))
+    return folded in WEEKDAYS or month_number(word) is not None
