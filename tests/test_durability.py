@@ -78,7 +78,7 @@ class BlockedSqlite:
 def journal_offline(folder: Path, database: BlockedSqlite, spool: Path) -> None:
     """Crawl ``folder`` while the database cannot be opened: everything stays journaled."""
     crawl("files", "-a", f"path={folder}", "-s", "STORE_RECONNECT_SECONDS=600",
-          database_url=database.url, spool_dir=spool)  # fmt: skip
+          database_url=database.url, spool_dir=spool, returncode=3)  # fmt: skip
 
 
 def segments(spool: Path) -> list[Path]:
