@@ -163,7 +163,9 @@ def test_a_killed_worker_loses_nothing(
     workers = [start(command) for _ in range(3)]
     wait_for_article_hits(site, 40)
     workers[0].send_signal(signal.SIGKILL)
-    workers[0].communicate(timeout=30)
+    workers[0].wait(timeout=30)  # not communicate(): its extraction processes may hold stderr
+    assert workers[0].stderr is not None
+    workers[0].stderr.close()
     logs = finish(workers[1:])
     # The killed worker's journal (fetched, not yet committed) is replayed by the next
     # worker on this host, which finds the run finished and stores only that.
