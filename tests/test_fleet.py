@@ -65,6 +65,7 @@ def start(command: list[str], prefix: list[str] | None = None) -> subprocess.Pop
     return subprocess.Popen(
         [*(prefix or []), *command], cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONWARNINGS": "always::DeprecationWarning"},
+        start_new_session=True,  # its own process group, as a systemd unit's cgroup
     )  # fmt: skip
 
 
@@ -162,7 +163,7 @@ def test_a_killed_worker_loses_nothing(
     command = fleet_command(site, redis_url, postgres_url, spool, "kill-1")
     workers = [start(command) for _ in range(3)]
     wait_for_article_hits(site, 40)
-    workers[0].send_signal(signal.SIGKILL)
+    os.killpg(workers[0].pid, signal.SIGKILL)  # the worker and its extraction processes
     workers[0].communicate(timeout=30)
     logs = finish(workers[1:])
     # The killed worker's journal (fetched, not yet committed) is replayed by the next

@@ -45,7 +45,6 @@ class RedisFrontier:
             return
         settings.set("REDIS_URL", redis_url, PRIORITY)
         settings.set("SCHEDULER", "newscrawler.frontier.scheduler.RedisScheduler", PRIORITY)
-        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", PRIORITY)
         settings.set("SCHEDULER_PERSIST", True, PRIORITY)
         settings.set("SCHEDULER_SERIALIZER", "newscrawler.frontier.serializer", PRIORITY)
         params = {**REDIS_PARAMS, **settings.getdict("REDIS_PARAMS")}

@@ -34,6 +34,7 @@ so in this worker's ``crawl_runs`` row.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -47,7 +48,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.request import request_from_dict
-from scrapy_redis import picklecompat
+from scrapy_redis import connection, picklecompat
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawler.extensions import services
@@ -97,7 +98,18 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        instance: Self = super().from_crawler(crawler)
+        """Built here, not by scrapy-redis' ``from_settings``: that one would also load the
+        project's ``DUPEFILTER_CLASS`` (the JOBDIR filter), which a fleet replaces by the
+        run's Redis set."""
+        settings = crawler.settings
+        server = connection.from_settings(settings)
+        server.ping()
+        instance = cls(
+            server=server,
+            persist=True,
+            serializer=importlib.import_module(settings["SCHEDULER_SERIALIZER"]),
+        )
+        instance.stats = crawler.stats
         instance.crawler = crawler
         config = services(crawler).config
         assert crawler.spidercls is not None
