@@ -16,8 +16,11 @@ how many are in flight. This module knows nothing of Scrapy.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -76,7 +79,13 @@ class TextWorkers:
         context = multiprocessing.get_context("spawn")
         self.settings = settings
         self._executors = [
-            ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(count)
+            ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
+            for _ in range(count)
         ]
 
     def start(self) -> None:
@@ -119,6 +128,21 @@ def worker_state(settings: WorkerSettings) -> WorkerState:
             min_chars=settings.language_min_chars,
         ),
     )
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker must not outlive its crawl, however the crawl dies (SIGKILL included).
+
+    On Linux the kernel sends the worker SIGKILL when its parent ends; if the
+    parent is already gone by the time this runs, the worker leaves at once.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def prepare_worker(settings: WorkerSettings) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from newscrawler.extraction.errors import EmptyDocument
 from newscrawler.workers import Document, TextWorkers, WorkerSettings, site_of
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def notice(site: str) -> str:
@@ -90,3 +97,42 @@ def test_an_unknown_language_setting_fails_at_start() -> None:
             workers.start()
     finally:
         workers.shutdown()
+
+
+def test_workers_die_with_a_crawl_killed_by_sigkill(tmp_path: Path) -> None:
+    # A parent that starts workers, prints their PIDs, then waits to be killed.
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from newscrawler.workers import TextWorkers, WorkerSettings\n"
+        "if __name__ == '__main__':\n"
+        "    workers = TextWorkers(2, WorkerSettings(3, None, 0.3, 8))\n"
+        "    workers.start()\n"
+        "    print(' '.join(str(p) for e in workers._executors for p in e._processes), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert parent.stdout is not None
+    children = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(children) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in children)
+
+
+def alive(pid: int) -> bool:
+    """Running, not just a zombie waiting for its new parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
