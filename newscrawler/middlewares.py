@@ -51,7 +51,7 @@ class JournalReplayMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.in_flight: set[int] = set()
+        self.in_flight: set[tuple[str, datetime]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JournalReplayMiddleware:
@@ -70,8 +70,7 @@ class JournalReplayMiddleware:
                 if not await self.room_for_one_more():
                     logger.info("Stopping the journal replay: the crawl is closing")
                     return
-                if raw.journal_entry is not None:
-                    self.in_flight.add(raw.journal_entry)
+                self.in_flight.add(replay_key(raw))
                 assert self.crawler.stats is not None
                 self.crawler.stats.inc_value(REPLAYED)
                 yield raw
@@ -95,9 +94,9 @@ class JournalReplayMiddleware:
 
     def item_left(self, item: Any) -> None:
         """A document left the pipeline (stored, dropped or failed)."""
-        entry = getattr(getattr(item, "raw", item), "journal_entry", None)
-        if entry in self.in_flight:
-            self.in_flight.discard(entry)
+        key = replay_key(item)
+        if key in self.in_flight:
+            self.in_flight.discard(key)
             asyncio.get_running_loop().call_soon(self.let_the_scraper_close)
 
     def let_the_scraper_close(self) -> None:
@@ -115,6 +114,15 @@ class JournalReplayMiddleware:
             engine.scraper._check_if_closing()
         else:  # the item's own count is released just after its signal: look again shortly
             asyncio.get_running_loop().call_later(0.05, self.let_the_scraper_close)
+
+
+def replay_key(item: Any) -> tuple[str, datetime]:
+    """Which fetch an item carries, at any stage: the raw document, an article, or the
+    exported article that leaves the Store (which keeps the fetch's URL and time)."""
+    raw = getattr(item, "raw", item)
+    url: str = getattr(raw, "fetched_url", None) or getattr(raw, "url", "")
+    fetched_at: datetime = getattr(raw, "fetched_at", None) or datetime.min
+    return url, fetched_at
 
 
 class WebOnlyMiddleware:
