@@ -120,7 +120,7 @@ def replay_key(item: Any) -> tuple[str, datetime]:
     """Which fetch an item carries, at any stage: the raw document, an article, or the
     exported article that leaves the Store (which keeps the fetch's URL and time)."""
     raw = getattr(item, "raw", item)
-    url: str = getattr(raw, "fetched_url", None) or getattr(raw, "url", "")
+    url = str(getattr(raw, "fetched_url", None) or getattr(raw, "url", ""))
     fetched_at: datetime = getattr(raw, "fetched_at", None) or datetime.min
     return url, fetched_at
 
