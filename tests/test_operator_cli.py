@@ -183,7 +183,7 @@ def test_stats_shows_exit_codes_and_can_hide_empty_runs(database: str) -> None:
     assert every.returncode == hidden.returncode == 0
 
     def runs(output: str) -> list[list[str]]:
-        block = output.split("articles per language")[0].strip().splitlines()[2:]
+        block = output.split("\n\n")[0].strip().splitlines()[2:]  # the runs table
         return [line.split() for line in block]
 
     assert [(row[1], row[-1]) for row in runs(every.stdout)] == [

@@ -142,7 +142,7 @@ def test_database_down_exits_3_and_keeps_the_documents(
     assert "database unavailable: 4 of 4 documents not stored" in last_line(result)
     assert "left in the journal for replay: 4" in result.stderr  # the summary at WARNING
     assert "s3cret-pw" not in result.stderr
-    assert list(spool_dir.glob("*.jsonl"))  # nothing fetched is lost
+    assert list(spool_dir.rglob("*.seg"))  # nothing fetched is lost
 
 
 def test_summary_survives_loglevel_warning(run_crawl: CrawlRunner) -> None:
@@ -263,7 +263,7 @@ def test_interrupted_crawl_exits_6(tmp_path: Path, sqlite_url: str, spool_dir: P
                             spool_dir=spool_dir)  # fmt: skip
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not list(spool_dir.glob("*.jsonl")) and time.monotonic() < deadline:
+    while not list(spool_dir.rglob("*.seg")) and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)  # what Ctrl-C or a polite scheduler stop does
     stderr = process.communicate(timeout=120)[1]
