@@ -69,7 +69,9 @@ def start(command: list[str], prefix: list[str] | None = None) -> subprocess.Pop
     )  # fmt: skip
 
 
-def finish(processes: list[subprocess.Popen[str]], timeout: float = 240) -> list[str]:
+def finish(
+    processes: list[subprocess.Popen[str]], timeout: float = 240, allowed: tuple[int, ...] = (0,)
+) -> list[str]:
     deadline = time.monotonic() + timeout
     logs = []
     for process in processes:
@@ -80,7 +82,7 @@ def finish(processes: list[subprocess.Popen[str]], timeout: float = 240) -> list
                 running.kill()
             logs += [running.communicate()[1] for running in processes[len(logs) :]]
             raise AssertionError("a worker did not finish:\n" + problems(logs)) from None
-    assert [process.returncode for process in processes] == [0] * len(processes), [
+    assert all(process.returncode in allowed for process in processes), [
         log[-3000:] for log in logs
     ]
     return logs
@@ -167,8 +169,9 @@ def test_a_killed_worker_loses_nothing(
     workers[0].communicate(timeout=30)
     logs = finish(workers[1:])
     # The killed worker's journal (fetched, not yet committed) is replayed by the next
-    # worker on this host, which finds the run finished and stores only that.
-    finish([start(command)])
+    # worker on this host, which finds the run finished and stores only that; when the
+    # kill came right after a commit there is nothing left, and that run exits 4.
+    finish([start(command)], allowed=(0, 4))
 
     runs, stored = runs_and_articles(postgres_url)
     fetched = article_fetches(site)
