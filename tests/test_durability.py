@@ -260,8 +260,10 @@ def test_a_killed_pid_1_crawler_is_replayed_and_marked_killed(tmp_path: Path) ->
     assert namespace_pids[-1] == "1"  # the crawler is PID 1 in its namespace
     os.kill(crawler_pid, signal.SIGKILL)
     wrapper.wait(timeout=30)
-    assert pending_documents(spool) > 0
-    crawl("replay", database_url=url, spool_dir=spool)
+    # Usually documents were in flight; a kill just after a commit leaves none, and the
+    # replay then has nothing to do (exit 4) but must still mark the run killed.
+    left = pending_documents(spool)
+    crawl("replay", database_url=url, spool_dir=spool, returncode=0 if left else 4)
     assert runs(url)[0].status == "killed"
     crawl("files", "-a", f"path={folder}", database_url=url, spool_dir=spool)
     articles, hashes, _ = counts(url)
