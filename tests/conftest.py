@@ -13,9 +13,11 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from newscrawler.db.engine import make_engine
+from newscrawler.db.models import Article, Sighting
 
 pytest_plugins = ["tests.postgres"]
 
@@ -145,3 +147,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def counts(database_url: str) -> tuple[int, int, int]:
+    """(articles, distinct content hashes, sightings)."""
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        articles = session.scalar(select(func.count(Article.id))) or 0
+        hashes = session.scalar(select(func.count(func.distinct(Article.content_hash)))) or 0
+        sightings = session.scalar(select(func.count(Sighting.id))) or 0
+    engine.dispose()
+    return articles, hashes, sightings

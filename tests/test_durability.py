@@ -19,29 +19,18 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newscrawler.db.engine import make_engine
-from newscrawler.db.models import Article, CrawlRun, Sighting
+from newscrawler.db.models import CrawlRun
 from newscrawler.journal import database_identity
 from newscrawler.journal.journal import pending_documents
 
 from . import faults
-from .conftest import PROJECT_ROOT, crawl, crawl_command, write_articles
+from .conftest import PROJECT_ROOT, counts, crawl, crawl_command, write_articles
 
 pytestmark = pytest.mark.slow
-
-
-def counts(database_url: str) -> tuple[int, int, int]:
-    """(articles, distinct content hashes, sightings)."""
-    engine = make_engine(database_url)
-    with Session(engine) as session:
-        articles = session.scalar(select(func.count(Article.id))) or 0
-        hashes = session.scalar(select(func.count(func.distinct(Article.content_hash)))) or 0
-        sightings = session.scalar(select(func.count(Sighting.id))) or 0
-    engine.dispose()
-    return articles, hashes, sightings
 
 
 def runs(database_url: str) -> list[CrawlRun]:

@@ -9,26 +9,23 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newscrawler.db.engine import make_engine
-from newscrawler.db.models import Article, CrawlRun, Sighting
+from newscrawler.db.models import CrawlRun
 from newscrawler.journal.journal import pending_documents
 
-from .conftest import PROJECT_ROOT, CrawlRunner, crawl, crawl_command, run_at_once, write_articles
+from .conftest import (
+    PROJECT_ROOT,
+    CrawlRunner,
+    counts,
+    crawl,
+    crawl_command,
+    run_at_once,
+    write_articles,
+)
 from .postgres import PostgresServer
-
-
-def counts(database_url: str) -> tuple[int, int, int]:
-    """(articles, distinct content hashes, sightings)."""
-    engine = make_engine(database_url)
-    with Session(engine) as session:
-        articles = session.scalar(select(func.count(Article.id))) or 0
-        hashes = session.scalar(select(func.count(func.distinct(Article.content_hash)))) or 0
-        sightings = session.scalar(select(func.count(Sighting.id))) or 0
-    engine.dispose()
-    return articles, hashes, sightings
 
 
 def test_two_crawls_at_once_leave_one_article_and_two_sightings(
