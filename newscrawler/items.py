@@ -17,8 +17,9 @@ from newscrawler.dedup.urls import clean_url
 from newscrawler.extraction.result import Extraction
 
 if TYPE_CHECKING:
-    from newscrawler.dedup.decide import Decision
+    from newscrawler.dedup.decide import Decision, Fingerprint
     from newscrawler.language.identify import LanguageResult
+    from newscrawler.story.signals import Signals
 
 NOT_MODIFIED = 304  # the HTTP status of a conditional revisit whose page has not changed
 
@@ -54,7 +55,8 @@ class Article(Extraction):
 
     raw: RawDocument
     journal_id: int | None = None  # its entry in the write-ahead journal
-    # Dedup stage
+    # Dedup stage (``fingerprint``: computed by the extraction worker)
+    fingerprint: Fingerprint | None = None
     url_key: str | None = None
     content_hash: str | None = None
     dedup: Decision | None = None
@@ -63,7 +65,8 @@ class Article(Extraction):
     language: str | None = None
     language_confidence: float | None = None
     languages: dict[str, float] = field(default_factory=dict)
-    # Story stage
+    # Story stage (``story_signals``: computed by the extraction worker)
+    story_signals: Signals | None = None
     story_id: int | None = None
     # Store stage: the id of the articles row this document was stored as (or sighted for)
     stored_id: int | None = None

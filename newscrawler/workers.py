@@ -1,13 +1,19 @@
-"""The CPU-bound text work on every core: worker processes, each owning the sites routed to it.
+"""The CPU-bound text work on every core: worker processes that share what they learn.
 
-Extraction and language identification are most of a crawl's CPU, and Python
-threads share one core, so the Extract stage hands each document to a worker
-process, which extracts it and identifies the language of what it kept. The
-plain-text rules learn a site's chrome from the lines that recur across its
-documents (:class:`~newscrawler.extraction.boilerplate.RecurringLines`); that
-evidence must see all the documents of a site, so each site is routed to one
-worker, always the same, and the evidence lives in that worker. A site is the
-host of a web URL, or the folder of a local file.
+Extraction, language identification, the dedup fingerprint and the story
+signals are most of a crawl's CPU, and Python threads share one core, so the
+Extract stage hands each document to a worker process, which does all of it
+and answers with the results. The main process then only queries and
+writes.
+
+The plain-text rules learn a site's chrome from the lines that recur across
+its documents (:class:`~newscrawler.extraction.recurring.RecurringLines`).
+That evidence must see every document, whichever worker extracted it: each
+answer carries the observations its worker made, and the pool hands them to
+the other workers with their next document. A document goes to the least
+busy worker (its site's home worker when they are equally busy), so one
+site's crawl uses every core; the evidence lags by at most the documents in
+flight.
 
 Workers are started with ``spawn`` (forking a process that runs a reactor and
 threads is not safe); each runs one document at a time, and the caller bounds
@@ -22,16 +28,23 @@ import os
 import signal
 import sys
 import zlib
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from newscrawler.dedup.decide import Fingerprint, FingerprintSettings, fingerprint
 from newscrawler.extraction.document import extract_document
-from newscrawler.extraction.recurring import RecurringLines
+from newscrawler.extraction.recurring import Observation, RecurringLines
 from newscrawler.extraction.result import Extraction
 from newscrawler.language.identify import LanguageIdentifier, LanguageResult
+from newscrawler.story.signals import SignalExtractor, Signals
+
+# Observations kept for a worker that has not been sent a document for a while: the
+# evidence of this many documents (older ones are forgotten, as RecurringLines forgets).
+PENDING_OBSERVATIONS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +55,8 @@ class WorkerSettings:
     languages: tuple[str, ...] | None
     language_min_confidence: float
     language_min_chars: int
+    # The Dedup stage's fingerprint settings (None: the Dedup stage computes it itself).
+    fingerprints: FingerprintSettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +68,20 @@ class Document:
     content_type: str | None
     encoding: str | None
     max_bytes: int | None
+    title_hint: str | None = None  # the title the spider found beside the link
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """A worker's answer: the extraction, and the language of its text and title."""
+    """A worker's answer: the extraction, its language, fingerprint and story signals."""
 
     extraction: Extraction
     language: LanguageResult
+    fingerprint: Fingerprint | None = None
+    signals: Signals | None = None
+    # The worker's recurring-line observations since its previous answer (for the others).
+    observations: tuple[Observation, ...] = ()
+    worker_pid: int = 0
 
 
 def site_of(url: str) -> str:
@@ -72,7 +93,7 @@ def site_of(url: str) -> str:
 
 
 class TextWorkers:
-    """``processes`` single-process executors (0: one per core); a site always uses the same."""
+    """``processes`` single-process executors (0: one per core) that share their evidence."""
 
     def __init__(self, processes: int, settings: WorkerSettings) -> None:
         count = processes if processes > 0 else (os.cpu_count() or 1)
@@ -87,6 +108,10 @@ class TextWorkers:
             )
             for _ in range(count)
         ]
+        self._in_flight: list[list[Future[Analysis]]] = [[] for _ in range(count)]
+        self._evidence: list[deque[Observation]] = [
+            deque(maxlen=PENDING_OBSERVATIONS) for _ in range(count)
+        ]
 
     def start(self) -> None:
         """Load every worker's models now; raise here what a bad setting raises there."""
@@ -100,9 +125,36 @@ class TextWorkers:
         return len(self._executors)
 
     def analyse(self, document: Document) -> Future[Analysis]:
-        """Extract ``document`` in its site's worker; the future raises what extraction raised."""
-        slot = zlib.crc32(site_of(document.url).encode("utf-8", "surrogatepass")) % self.size
-        return self._executors[slot].submit(analyse_in_worker, document, self.settings)
+        """Analyse ``document`` in the least busy worker; the future raises what extraction raised.
+
+        Call from one thread (the reactor's): the pool's bookkeeping is not locked.
+        """
+        self._share_finished()
+        slot = self._least_busy(document)
+        evidence = tuple(self._evidence[slot])
+        self._evidence[slot].clear()
+        future = self._executors[slot].submit(analyse_in_worker, document, self.settings, evidence)
+        self._in_flight[slot].append(future)
+        return future
+
+    def _least_busy(self, document: Document) -> int:
+        home = zlib.crc32(site_of(document.url).encode("utf-8", "surrogatepass")) % self.size
+        return min(range(self.size), key=lambda slot: (len(self._in_flight[slot]), slot != home))
+
+    def _share_finished(self) -> None:
+        """Hand what finished documents taught their worker to every other worker."""
+        for slot, futures in enumerate(self._in_flight):
+            if not any(future.done() for future in futures):
+                continue
+            self._in_flight[slot] = [future for future in futures if not future.done()]
+            for future in futures:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self._send_to_others(slot, future.result().observations)
+
+    def _send_to_others(self, slot: int, observations: tuple[Observation, ...]) -> None:
+        for other, pending in enumerate(self._evidence):
+            if other != slot:
+                pending.extend(observations)
 
     def shutdown(self) -> None:
         for executor in self._executors:
@@ -115,18 +167,20 @@ class WorkerState:
 
     recurring: RecurringLines
     identifier: LanguageIdentifier
+    signals: SignalExtractor
 
 
 @cache
 def worker_state(settings: WorkerSettings) -> WorkerState:
     """This process's state: built once (the pool's initializer), then reused by every job."""
     return WorkerState(
-        recurring=RecurringLines(min_documents=settings.recurring_min_documents),
+        recurring=RecurringLines(min_documents=settings.recurring_min_documents, share=True),
         identifier=LanguageIdentifier(
             settings.languages,
             min_confidence=settings.language_min_confidence,
             min_chars=settings.language_min_chars,
         ),
+        signals=SignalExtractor(),
     )
 
 
@@ -149,9 +203,13 @@ def prepare_worker(settings: WorkerSettings) -> None:
     worker_state(settings)
 
 
-def analyse_in_worker(document: Document, settings: WorkerSettings) -> Analysis:
-    """Runs in a worker: :func:`extract_document` with the worker's evidence, then the language."""
+def analyse_in_worker(
+    document: Document, settings: WorkerSettings, evidence: tuple[Observation, ...] = ()
+) -> Analysis:
+    """Runs in a worker: :func:`extract_document` with the evidence of every worker, then
+    the language, the dedup fingerprint and the story signals of what it kept."""
     state = worker_state(settings)
+    state.recurring.merge(evidence)
     extraction = extract_document(
         document.body,
         url=document.url,
@@ -160,4 +218,15 @@ def analyse_in_worker(document: Document, settings: WorkerSettings) -> Analysis:
         max_bytes=document.max_bytes,
         recurring=state.recurring,
     )
-    return Analysis(extraction, state.identifier.identify(extraction.text, extraction.title))
+    title = extraction.title or document.title_hint
+    language = state.identifier.identify(extraction.text, title)
+    return Analysis(
+        extraction,
+        language,
+        fingerprint=fingerprint(extraction.text, settings.fingerprints)
+        if settings.fingerprints is not None
+        else None,
+        signals=state.signals.extract(extraction.text, title, language.code),
+        observations=state.recurring.take_observations(),
+        worker_pid=os.getpid(),
+    )

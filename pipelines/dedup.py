@@ -68,7 +68,7 @@ class DedupPipeline:
     def decide(self, adapter: ItemAdapter, key: str) -> Decision:
         raw = adapter["raw"]
         if raw.status != NOT_MODIFIED:
-            return self.deduplicator.decide(adapter["text"], key)
+            return self.deduplicator.decide(adapter["text"], key, adapter.get("fingerprint"))
         state = self.store.url_state(url_key(raw.hints.get("requested_url") or raw.url))
         if state is None or state.article_id is None:
             raise DropItem(f"{raw.url}: 304 Not Modified for a URL with no stored article")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from newscrawler.config import NewscrawlerConfig
+    from newscrawler.dedup.decide import FingerprintSettings
     from newscrawler.journal import Journal
     from newscrawler.workers import Analysis
 
@@ -41,25 +42,32 @@ HINTED_FIELDS = {
 
 class ExtractPipeline:
     def __init__(
-        self, stats_collector: StatsCollector, config: NewscrawlerConfig, journal: Journal
+        self,
+        stats_collector: StatsCollector,
+        config: NewscrawlerConfig,
+        journal: Journal,
+        fingerprints: FingerprintSettings,
     ) -> None:
         self.stats = stats_collector
         self.config = config
         self.max_bytes = config.extract_max_bytes
         self.journal = journal
+        self.fingerprints = fingerprints
         self.workers: TextWorkers | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         assert crawler.stats is not None
         shared = services(crawler)
-        return cls(crawler.stats, shared.config, shared.journal)
+        return cls(crawler.stats, shared.config, shared.journal, shared.deduplicator.fingerprints)
 
     def open_spider(self) -> None:
         # Extraction and language identification (tens of milliseconds a page) run in
         # worker processes, so that the reactor keeps downloading and storing meanwhile,
         # on every core.
-        self.workers = TextWorkers(self.config.extract_processes, worker_settings(self.config))
+        self.workers = TextWorkers(
+            self.config.extract_processes, worker_settings(self.config, self.fingerprints)
+        )
         self.workers.start()
 
     def close_spider(self) -> None:
@@ -78,7 +86,14 @@ class ExtractPipeline:
             raise DropItem(f"{raw.url}: too_large: {len(raw.body)} bytes, over {self.max_bytes}")
         entry = None if raw.replayed else self.journal.append(raw)
         assert self.workers is not None
-        document = Document(raw.body, raw.url, raw.content_type, raw.encoding, self.max_bytes)
+        document = Document(
+            raw.body,
+            raw.url,
+            raw.content_type,
+            raw.encoding,
+            self.max_bytes,
+            raw.hints.get("title"),
+        )
         try:
             analysis = await asyncio.wrap_future(self.workers.analyse(document))
         except ExtractionError as error:
@@ -91,12 +106,13 @@ class ExtractPipeline:
         return article
 
 
-def worker_settings(config: NewscrawlerConfig) -> WorkerSettings:
+def worker_settings(config: NewscrawlerConfig, fingerprints: FingerprintSettings) -> WorkerSettings:
     return WorkerSettings(
         recurring_min_documents=config.recurring_min_documents,
         languages=config.languages,
         language_min_confidence=config.language_min_confidence,
         language_min_chars=config.language_min_chars,
+        fingerprints=fingerprints,
     )
 
 
@@ -114,4 +130,10 @@ def build_article(raw: RawDocument, analysis: Analysis) -> Article:
     for name, hint in HINTED_FIELDS.items():
         if not fields[name] and hints.get(hint):
             fields[name] = hints[hint]
-    return Article(raw=raw, identified=analysis.language, **fields)
+    return Article(
+        raw=raw,
+        identified=analysis.language,
+        fingerprint=analysis.fingerprint,
+        story_signals=analysis.signals,
+        **fields,
+    )

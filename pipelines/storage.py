@@ -63,7 +63,9 @@ class StoragePipeline:
         return item.exported(decision.outcome.value)
 
     def decide(self, article: Article) -> Decision:
-        decision = self.deduplicator.decide(article.text, article.url_key or "")
+        decision = self.deduplicator.decide(
+            article.text, article.url_key or "", article.fingerprint
+        )
         article.content_hash, article.dedup = decision.content_hash, decision
         return decision
 

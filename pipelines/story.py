@@ -56,7 +56,8 @@ class StoryPipeline:
             return item  # nothing new to file (or the Store leaves it in the journal)
         raw = adapter["raw"]
         entry = StoryEntry(
-            signals=self.extractor.extract(
+            signals=adapter.get("story_signals")
+            or self.extractor.extract(
                 adapter["text"], adapter.get("title"), adapter.get("language")
             ),
             seen_at=story_time(adapter.get("published_at"), raw.fetched_at),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from newscrawler.dedup.decide import FingerprintSettings, fingerprint, lsh_parameters
+from newscrawler.dedup.fingerprint import content_hash
 from newscrawler.extraction.errors import EmptyDocument
 from newscrawler.workers import Document, TextWorkers, WorkerSettings, site_of
 
@@ -35,6 +38,9 @@ def story(n: int) -> str:
 SETTINGS = WorkerSettings(
     recurring_min_documents=3, languages=None, language_min_confidence=0.3, language_min_chars=8
 )
+
+
+FINGERPRINTS = FingerprintSettings(lsh_parameters(0.8, 128), shingle_size=3)
 
 
 def job(url: str, text: str) -> Document:
@@ -73,6 +79,42 @@ def test_a_sites_recurring_notice_is_learnt_across_workers(pool: TextWorkers) ->
         text = analysis.result().extraction.text
         assert notice(site) not in text
         assert story(3) in text
+
+
+def test_one_sites_documents_use_every_worker_and_share_the_evidence(pool: TextWorkers) -> None:
+    # Documents of one site submitted together go to both workers; each worker must
+    # still learn from the documents the other one extracted.
+    site = "busy.example"
+    first = [
+        pool.analyse(job(f"https://{site}/{n}", f"{story(n)}\n\n{notice(site)}\n"))
+        for n in range(10, 13)
+    ]
+    assert len({future.result().worker_pid for future in first}) == 2
+    later = [
+        pool.analyse(job(f"https://{site}/{n}", f"{story(n)}\n\n{notice(site)}\n"))
+        for n in (13, 14)
+    ]
+    answers = [future.result() for future in later]
+    assert len({answer.worker_pid for answer in answers}) == 2
+    for n, answer in zip((13, 14), answers, strict=True):
+        assert notice(site) not in answer.extraction.text
+        assert story(n) in answer.extraction.text
+
+
+def test_the_worker_fingerprints_the_text_it_kept_as_the_deduplicator_would() -> None:
+    settings = dataclasses.replace(SETTINGS, fingerprints=FINGERPRINTS)
+    text = f"{story(1)} The mayor, Ingrid Halvorsen, thanked the Tromsø harbour board."
+    workers = TextWorkers(processes=1, settings=settings)
+    try:
+        analysis = workers.analyse(job("https://e.example/1", text)).result()
+    finally:
+        workers.shutdown()
+    assert analysis.fingerprint == fingerprint(analysis.extraction.text, FINGERPRINTS)
+    assert analysis.fingerprint is not None
+    assert analysis.fingerprint.content_hash == content_hash(text)
+    # The story signals name the people and places of the text.
+    assert analysis.signals is not None
+    assert {"e:hlvrsn", "e:trms"} <= set(analysis.signals.keys)  # consonant skeletons
 
 
 def test_an_extraction_error_comes_back_with_its_reason(pool: TextWorkers) -> None:

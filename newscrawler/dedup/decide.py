@@ -48,6 +48,32 @@ def shingle_bands(own: set[bytes], params: LshParameters) -> list[int]:
     return band_hashes(minhash(own, params.num_perm), params)
 
 
+@dataclass(frozen=True, slots=True)
+class FingerprintSettings:
+    """How a deduplicator fingerprints texts: what a worker process needs to do it for it."""
+
+    params: LshParameters
+    shingle_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A text's exact key and LSH bands, computed wherever the text is (a worker process).
+
+    Hashing the shingles is most of a decision's CPU and needs no database,
+    so the extraction worker does it and the decision only queries.
+    """
+
+    content_hash: str
+    bands: tuple[int, ...]
+    settings: FingerprintSettings
+
+
+def fingerprint(text: str, settings: FingerprintSettings) -> Fingerprint:
+    own = shingles(text, settings.shingle_size)
+    return Fingerprint(content_hash(text), tuple(shingle_bands(own, settings.params)), settings)
+
+
 class Outcome(StrEnum):
     NEW = "new"
     NEAR_DUPLICATE = "near_duplicate"
@@ -85,6 +111,7 @@ class Deduplicator:
         self.threshold = threshold
         self.shingle_size = shingle_size
         self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
+        self.fingerprints = FingerprintSettings(self.params, shingle_size)
         self._recent: OrderedDict[str, set[bytes]] = OrderedDict()
 
     @classmethod
@@ -100,15 +127,20 @@ class Deduplicator:
     def repository(self) -> Repository:
         return self.store.repository
 
-    def decide(self, text: str, url_key: str) -> Decision:
-        """Decide against what is stored and what is staged in the open batch."""
-        digest = content_hash(text)
-        same_text, previous = self._lookup(digest, url_key)
+    def decide(self, text: str, url_key: str, known: Fingerprint | None = None) -> Decision:
+        """Decide against what is stored and what is staged in the open batch.
+
+        ``known``: the text's fingerprint if a worker computed it already (with
+        this deduplicator's settings; any other is ignored).
+        """
+        if known is None or known.settings != self.fingerprints:
+            known = fingerprint(text, self.fingerprints)
+        same_text, previous = self._lookup(known.content_hash, url_key)
         if same_text is not None:
             outcome = Outcome.UNCHANGED if same_text.url_key == url_key else Outcome.SAME_TEXT
-            return Decision(outcome, digest, article_id=same_text.id)
+            return Decision(outcome, known.content_hash, article_id=same_text.id)
         decision = self._near_duplicate_decision(
-            text, digest, exclude_id=previous.id if previous is not None else None
+            text, known, exclude_id=previous.id if previous is not None else None
         )
         if previous is not None:
             decision.outcome = Outcome.UPDATED
@@ -123,11 +155,14 @@ class Deduplicator:
             found = self.repository.lookup(digest, url_key)  # an update of it is staged
         return found
 
-    def _near_duplicate_decision(self, text: str, digest: str, exclude_id: int | None) -> Decision:
-        own = shingles(text, self.shingle_size)
-        bands = shingle_bands(own, self.params)
+    def _near_duplicate_decision(
+        self, text: str, known: Fingerprint, exclude_id: int | None
+    ) -> Decision:
+        digest, bands = known.content_hash, list(known.bands)
         self.repository.reveal(bands=bands)
-        matches = self._matches(own, self.repository.near_candidates(bands, exclude=exclude_id))
+        candidates = self.repository.near_candidates(bands, exclude=exclude_id)
+        own = shingles(text, self.shingle_size) if candidates else set()
+        matches = self._matches(own, candidates)
         if not matches:
             return Decision(Outcome.NEW, digest, bands=bands)
         root, similarity = self._cluster_root(own, matches)
