@@ -28,9 +28,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 
-from newscrawler.db.repository import COMPRESSION_LEVEL
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Decision, Outcome
+from newscrawler.items import BODY_COMPRESSION_LEVEL as COMPRESSION_LEVEL
 from newscrawler.items import Article, RawDocument
 from tests.postgres import postgres_bindir, running_postgres
 

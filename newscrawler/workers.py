@@ -61,7 +61,11 @@ class WorkerSettings:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """What a worker needs to extract one document."""
+    """What a worker needs to extract one document (``body`` zlib-compressed when ``packed``).
+
+    A body travels to the worker compressed when it is compressed anyway (for the
+    journal and the database): a fifth of the bytes through the pipe.
+    """
 
     body: bytes
     url: str
@@ -69,6 +73,7 @@ class Document:
     encoding: str | None
     max_bytes: int | None
     title_hint: str | None = None  # the title the spider found beside the link
+    packed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +216,7 @@ def analyse_in_worker(
     state = worker_state(settings)
     state.recurring.merge(evidence)
     extraction = extract_document(
-        document.body,
+        zlib.decompress(document.body) if document.packed else document.body,
         url=document.url,
         content_type=document.content_type,
         encoding=document.encoding,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,9 +41,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Level 1 costs 2.2 ms a document where level 6 cost 5.5 ms, for ~20 % more bytes
-# (docs/profile figures; bench/storage.py prints both).
-COMPRESSION_LEVEL = 1
 IN_CHUNK = 500  # values per IN (...) list, well below every backend's parameter limit
 
 ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
@@ -528,7 +524,7 @@ def raw_values(raw: items.RawDocument, sha256: str, run_id: int) -> dict[str, An
     return {
         "url": raw.url, "content_type": raw.content_type, "encoding": raw.encoding,
         "http_status": raw.status, "headers": raw.headers or None,
-        "body": zlib.compress(raw.body, COMPRESSION_LEVEL), "compression": "zlib",
+        "body": raw.compressed_body(), "compression": "zlib",
         "body_sha256": sha256, "size": len(raw.body), "spider": raw.spider,
         "fetched_at": raw.fetched_at, "crawl_run_id": run_id,
     }  # fmt: skip

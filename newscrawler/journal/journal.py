@@ -156,9 +156,7 @@ class Journal:
         entry = self._new_entry(segment)
         header = {"id": entry.local_id, "fetched_at": raw.fetched_at.isoformat()}
         header |= {name: getattr(raw, name) for name in DOCUMENT_FIELDS}
-        if not self._write(
-            segment, records.encode(Kind.DOCUMENT, header, records.compress(raw.body))
-        ):
+        if not self._write(segment, records.encode(Kind.DOCUMENT, header, raw.compressed_body())):
             return None
         number = self._register(entry)
         raw.journal_entry = number
@@ -507,6 +505,7 @@ def _document(record: Record) -> RawDocument | None:
         return RawDocument(
             body=records.decompress(record.body),
             fetched_at=datetime.fromisoformat(header["fetched_at"]),
+            _compressed=record.body,
             **fields,
         )
     except (KeyError, TypeError, ValueError, zlib.error):

@@ -60,10 +60,6 @@ def encode(kind: Kind, header: dict[str, Any], body: bytes = b"") -> bytes:
     return FRAME.pack(MAGIC, kind, len(head), len(body), crc) + head + body
 
 
-def compress(body: bytes) -> bytes:
-    return zlib.compress(body, 1)
-
-
 def decompress(body: bytes) -> bytes:
     return zlib.decompress(body)
 
