@@ -23,6 +23,7 @@ NEAR_DUPLICATES = f"{PREFIX}/articles/near_duplicate"
 REEXTRACTED = f"{PREFIX}/articles/reextracted_unchanged"
 DUPLICATES = f"{PREFIX}/duplicates"
 LANGUAGE = f"{PREFIX}/language"
+STORIES = f"{PREFIX}/stories"
 LANGUAGE_MISMATCH = f"{PREFIX}/language_mismatch"
 ERRORS = f"{PREFIX}/errors"
 JOURNALED = f"{PREFIX}/journaled_for_replay"
@@ -46,6 +47,10 @@ def dropped_key(reason: str) -> str:
 
 def duplicate_key(kind: str) -> str:
     return f"{DUPLICATES}/{kind}"
+
+
+def story_key(how: str) -> str:
+    return f"{STORIES}/{how}"
 
 
 def language_key(code: str) -> str:

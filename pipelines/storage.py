@@ -89,6 +89,8 @@ class StoragePipeline:
         for entry in self.store.repository.commit():
             for key in entry.stat_keys:
                 self.stats.inc_value(key)
+            if entry.story_how is not None:
+                self.stats.inc_value(stats.story_key(entry.story_how))
         self.journal.committed()
 
     def redecide(self) -> None:

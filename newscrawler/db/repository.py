@@ -23,7 +23,21 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, Table, and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -40,6 +54,9 @@ if TYPE_CHECKING:
     from newscrawler.dedup.decide import Decision
 
 logger = logging.getLogger(__name__)
+
+# Called with the session and a batch about to be written, before its article rows.
+BatchHook = Callable[["Session", "list[Entry]"], None]
 
 IN_CHUNK = 500  # values per IN (...) list, well below every backend's parameter limit
 
@@ -64,32 +81,32 @@ CREATED = (Outcome.NEW, Outcome.NEAR_DUPLICATE)
 
 
 # Statements built once (building the expression cost more than running it).
-LOOKUP = (
-    select(ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash)
-    .where(
-        or_(ARTICLES.c.content_hash == bindparam("hash"), ARTICLES.c.url_key == bindparam("key"))
-    )
-    .order_by(ARTICLES.c.id)
-)
-
-
 @lru_cache(maxsize=4)
-def candidates_query(bands: int) -> Select[Any]:
-    """Articles with one of ``bands`` band hashes, and their texts: one query.
+def lookup_query(bands: int) -> CompoundSelect[Any]:
+    """Everything Dedup needs to know of a text, in one query.
 
-    One OR of (band, hash) pairs: both SQLite and PostgreSQL answer it with
-    index lookups on the primary key (a row-value IN makes SQLite scan).
+    The articles with the same text or the same URL key (kind ``k``), and the
+    articles sharing one of ``bands`` band hashes, with their texts (kind
+    ``c``). The band match is one OR of (band, hash) pairs: both SQLite and
+    PostgreSQL answer it with index lookups on the primary key (a row-value
+    IN makes SQLite scan).
     """
+    known = select(
+        literal("k").label("kind"), ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash,
+        null().label("text"), null().label("duplicate_of"),
+    ).where(
+        or_(ARTICLES.c.content_hash == bindparam("hash"), ARTICLES.c.url_key == bindparam("key"))
+    )  # fmt: skip
     matches = or_(
         *(and_(BANDS.c.band == band, BANDS.c.hash == bindparam(f"h{band}"))
           for band in range(bands))
     )  # fmt: skip
-    ids = select(BANDS.c.article_id).where(matches)
-    return (
-        select(ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.duplicate_of)
-        .where(ARTICLES.c.id.in_(ids), ARTICLES.c.id != bindparam("exclude"))
-        .order_by(ARTICLES.c.id)
-    )
+    near = select(
+        literal("c").label("kind"), ARTICLES.c.id, null(), null(), ARTICLES.c.text,
+        ARTICLES.c.duplicate_of,
+    ).where(ARTICLES.c.id.in_(select(BANDS.c.article_id).where(matches)))  # fmt: skip
+    query = union_all(known, near) if bands else union_all(known)
+    return query.order_by("kind", "id")
 
 
 def is_conflict(error: DBAPIError) -> bool:
@@ -122,6 +139,15 @@ class Known:
     content_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What one lookup found: the same text, the earliest same URL, and near candidates."""
+
+    same_text: Known | None
+    same_url: Known | None
+    candidates: list[Candidate]
+
+
 @dataclass(slots=True)
 class Entry:
     """A staged article: its decision, and the stats it counts once committed."""
@@ -130,6 +156,7 @@ class Entry:
     decision: Decision
     stat_keys: list[str]
     body_sha256: str | None  # None when no raw document is kept (a 304 answer)
+    story_how: str | None = None  # how the Story stage filed it (at the batch's write)
 
     @property
     def creates(self) -> bool:
@@ -194,9 +221,12 @@ def language_key(article: items.Article) -> str:
 class Repository:
     """Lookups and staged, batched writes in one session's open transaction."""
 
-    def __init__(self, session: Session, run_id: int) -> None:
+    def __init__(
+        self, session: Session, run_id: int, before_articles: Sequence[BatchHook] = ()
+    ) -> None:
         self.session = session
         self.run_id = run_id
+        self.before_articles = before_articles  # e.g. the Story stage's filing
         self.dialect = session.get_bind().dialect.name
         self.entries: list[Entry] = []  # staged in the open transaction
         self.unwritten: list[Entry] = []
@@ -207,22 +237,20 @@ class Repository:
 
     # -- lookups ------------------------------------------------------------
 
-    def lookup(self, content_hash: str, key: str) -> tuple[Known | None, Known | None]:
-        """The article with this text, and the earliest with this URL key: one query."""
-        rows = self.session.execute(LOOKUP, {"hash": content_hash, "key": key}).all()
-        known = [Known(row.id, row.url_key, row.content_hash) for row in rows]
-        same_text = next((k for k in known if k.content_hash == content_hash), None)
-        same_url = next((k for k in known if k.url_key == key), None)
-        return same_text, same_url
-
-    def near_candidates(self, bands: Sequence[int], exclude: int | None = None) -> list[Candidate]:
-        """Articles sharing at least one band hash with ``bands`` (band order matters)."""
-        if not bands:
-            return []
-        params = {f"h{band}": value for band, value in enumerate(bands)}
-        params["exclude"] = exclude or -1
-        rows = self.session.execute(candidates_query(len(bands)), params)
-        return [Candidate(row.id, row.text, row.duplicate_of) for row in rows]
+    def lookup(self, content_hash: str, key: str, bands: Sequence[int] = ()) -> Found:
+        """The article with this text, the earliest with this URL key, and the articles
+        sharing a band hash with ``bands`` (band order matters): one query."""
+        params: dict[str, Any] = {f"h{band}": value for band, value in enumerate(bands)}
+        params.update(hash=content_hash, key=key)
+        rows = self.session.execute(lookup_query(len(bands)), params).all()
+        known = [Known(row.id, row.url_key, row.content_hash) for row in rows if row.kind == "k"]
+        return Found(
+            same_text=next((k for k in known if k.content_hash == content_hash), None),
+            same_url=next((k for k in known if k.url_key == key), None),
+            candidates=[
+                Candidate(row.id, row.text, row.duplicate_of) for row in rows if row.kind == "c"
+            ],
+        )
 
     def article_text(self, article_id: int) -> str:
         query = select(ARTICLES.c.text).where(ARTICLES.c.id == article_id)
@@ -276,6 +304,8 @@ class Repository:
         if not batch:
             return
         raw_ids = self._write_raw_documents(batch)
+        for hook in self.before_articles:
+            hook(self.session, batch)
         self._update_metadata([e for e in batch if e.reextracted])
         self._update_texts([e for e in batch if e.decision.outcome is Outcome.UPDATED], raw_ids)
         self._insert_articles([e for e in batch if e.creates], raw_ids)

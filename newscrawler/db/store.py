@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from newscrawler.db.availability import Availability
 from newscrawler.db.engine import make_engine, make_sessionmaker, mask_url
-from newscrawler.db.repository import Repository
+from newscrawler.db.repository import BatchHook, Repository
 from newscrawler.db.runs import finish_run, start_run
 from newscrawler.db.schema import ensure_schema
 
@@ -47,6 +47,8 @@ class ArticleStore:
         self._repository: Repository | None = None
         # Called when the open transaction is lost (its documents stay journaled).
         self.on_lost: list[Callable[[int], None]] = []
+        # Called with each batch before its article rows are written (the Story stage's filing).
+        self.before_articles: list[BatchHook] = []
         self.owner: dict[str, Any] = {}  # how a later run tells whether this one still runs
         self.labels: dict[str, Any] = {}  # more for the run's stats (the fleet run)
 
@@ -80,7 +82,7 @@ class ArticleStore:
             self.went_offline(error)
             return False
         if self._repository is None:
-            self._repository = Repository(self.session, self.run.id)
+            self._repository = Repository(self.session, self.run.id, self.before_articles)
         if self.availability.back_online():
             logger.info("Database %s is reachable again", mask_url(self.database_url))
         return True

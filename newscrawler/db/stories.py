@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import CompoundSelect, bindparam, delete, insert, select, union_all, update
 
@@ -119,12 +119,7 @@ class SqlStoryIndex:
             raise LookupError(f"story {story_id} does not exist")
         if counts:
             story.article_count += 1
-            story.first_seen_at = min(story.first_seen_at, entry.seen_at)
-            story.last_seen_at = max(story.last_seen_at, entry.seen_at)
-            if entry.language not in story.languages:
-                story.languages = sorted([*story.languages, entry.language])
-            if story.title is None and entry.title:
-                story.title = entry.title[:TITLE_CHARS]
+            widen_story(story, entry)
         self.index(story_id, entry)
 
     def index(self, story_id: int, entry: StoryEntry) -> None:
@@ -176,6 +171,23 @@ class SqlStoryIndex:
             story.first_seen_at = min(seen for seen, _ in found)
             story.last_seen_at = max(seen for seen, _ in found)
             story.languages = sorted({language for _, language in found})
+
+
+class StoryFields(Protocol):
+    first_seen_at: datetime
+    last_seen_at: datetime
+    languages: list[str]
+    title: str | None
+
+
+def widen_story(story: StoryFields, entry: StoryEntry) -> None:
+    """A story takes in one more article: its time span, languages, and a title if it had none."""
+    story.first_seen_at = min(story.first_seen_at, entry.seen_at)
+    story.last_seen_at = max(story.last_seen_at, entry.seen_at)
+    if entry.language not in story.languages:
+        story.languages = sorted([*story.languages, entry.language])
+    if story.title is None and entry.title:
+        story.title = entry.title[:TITLE_CHARS]
 
 
 def story_time(published_at: datetime | None, first_seen_at: datetime) -> datetime:

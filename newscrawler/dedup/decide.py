@@ -24,7 +24,7 @@ from newscrawler.dedup.fingerprint import (
 
 if TYPE_CHECKING:
     from newscrawler.config import NewscrawlerConfig
-    from newscrawler.db.repository import Candidate, Known, Repository
+    from newscrawler.db.repository import Candidate, Found, Repository
     from newscrawler.db.store import ArticleStore
 
 # LSH is tuned well below the decision threshold (0.55 for 0.8: 21 bands of 6
@@ -135,32 +135,32 @@ class Deduplicator:
         """
         if known is None or known.settings != self.fingerprints:
             known = fingerprint(text, self.fingerprints)
-        same_text, previous = self._lookup(known.content_hash, url_key)
+        found = self._lookup(known, url_key)
+        same_text, previous = found.same_text, found.same_url
         if same_text is not None:
             outcome = Outcome.UNCHANGED if same_text.url_key == url_key else Outcome.SAME_TEXT
             return Decision(outcome, known.content_hash, article_id=same_text.id)
-        decision = self._near_duplicate_decision(
-            text, known, exclude_id=previous.id if previous is not None else None
-        )
+        candidates = [c for c in found.candidates if previous is None or c.id != previous.id]
+        decision = self._near_duplicate_decision(text, known, candidates)
         if previous is not None:
             decision.outcome = Outcome.UPDATED
             decision.article_id = previous.id
         return decision
 
-    def _lookup(self, digest: str, url_key: str) -> tuple[Known | None, Known | None]:
-        """One query for the same text and the same URL; staged rows are written first."""
-        self.repository.reveal(content_hash=digest, key=url_key)
-        found = self.repository.lookup(digest, url_key)
-        if self.repository.reveal(article_ids=[known.id for known in found if known]):
-            found = self.repository.lookup(digest, url_key)  # an update of it is staged
+    def _lookup(self, known: Fingerprint, url_key: str) -> Found:
+        """One query for the same text, the same URL and near candidates; staged rows first."""
+        digest, bands = known.content_hash, known.bands
+        self.repository.reveal(content_hash=digest, key=url_key, bands=bands)
+        found = self.repository.lookup(digest, url_key, bands)
+        ids = [k.id for k in (found.same_text, found.same_url) if k is not None]
+        if self.repository.reveal(article_ids=ids):
+            found = self.repository.lookup(digest, url_key, bands)  # an update of it is staged
         return found
 
     def _near_duplicate_decision(
-        self, text: str, known: Fingerprint, exclude_id: int | None
+        self, text: str, known: Fingerprint, candidates: list[Candidate]
     ) -> Decision:
         digest, bands = known.content_hash, list(known.bands)
-        self.repository.reveal(bands=bands)
-        candidates = self.repository.near_candidates(bands, exclude=exclude_id)
         own = shingles(text, self.shingle_size) if candidates else set()
         matches = self._matches(own, candidates)
         if not matches:

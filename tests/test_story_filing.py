@@ -1,0 +1,98 @@
+"""Story ids filed with the Store's batch: in-batch matches, joins across batches, rollbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from newscrawler import items
+from newscrawler.db.engine import make_engine
+from newscrawler.db.models import Article, Story, StorySignal
+from newscrawler.db.store import ArticleStore
+from newscrawler.db.story_filing import StoryFiler
+from newscrawler.dedup.decide import Deduplicator
+from newscrawler.dedup.urls import url_key
+from newscrawler.story.match import MatchRule
+from newscrawler.story.signals import Signals
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+EVENT = {"e:hlvrsn": 1.0, "e:trms": 1.0, "e:hrbr": 0.8, "a:nato": 0.9, "n:2026": 0.5}
+OTHER = {"e:kspr": 1.0, "e:tnrf": 1.0, "e:mlkr": 0.9, "a:opec": 0.9}
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Iterator[ArticleStore]:
+    store = ArticleStore(sqlite_url)
+    store.before_articles.append(StoryFiler(MatchRule()).file)
+    store.open("test")
+    yield store
+    store.close("finished", {}, {})
+
+
+def article(n: int, keys: dict[str, float], hours: float = 0) -> items.Article:
+    url = f"https://news{n}.example/story"
+    raw = items.RawDocument(
+        url=url, body=f"<p>{n}</p>".encode(), spider="test", fetched_at=NOW + timedelta(hours=hours)
+    )
+    text = f"Article number {n} with words of its own: {' '.join(str(n) * k for k in range(1, 30))}"
+    return items.Article(
+        raw=raw, text=text, url_key=url_key(url), language="en", story_signals=Signals(keys)
+    )
+
+
+def stage(store: ArticleStore, item: items.Article) -> None:
+    store.repository.stage(item, Deduplicator(store).decide(item.text, item.url_key or ""))
+
+
+def story_rows(store: ArticleStore) -> dict[int, int]:
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        rows = {story.id: story.article_count for story in session.scalars(select(Story))}
+    engine.dispose()
+    return rows
+
+
+def test_articles_of_one_batch_meet_in_one_story_and_others_open_their_own(
+    store: ArticleStore,
+) -> None:
+    first, same, other = article(1, EVENT), article(2, EVENT, hours=2), article(3, OTHER)
+    for item in (first, same, other):
+        stage(store, item)
+    store.repository.commit()
+    assert first.story_id is not None and first.story_id == same.story_id
+    assert other.story_id not in (None, first.story_id)
+    assert story_rows(store) == {first.story_id: 2, other.story_id: 1}
+
+
+def test_a_later_batch_joins_the_stored_story_and_counts_it(store: ArticleStore) -> None:
+    first = article(1, EVENT)
+    stage(store, first)
+    store.repository.commit()
+    later = article(2, EVENT, hours=30)
+    stage(store, later)
+    store.repository.commit()
+    assert later.story_id == first.story_id
+    assert story_rows(store) == {first.story_id: 2}
+
+
+def test_a_rolled_back_batch_is_filed_again_and_leaves_no_dangling_story(
+    store: ArticleStore,
+) -> None:
+    first = article(1, EVENT)
+    stage(store, first)
+    store.repository.write_pending()  # the batch's stories are written ...
+    store.repository.rollback()  # ... and undone with it (a clash with another writer)
+    store.repository.commit()  # the retry files the batch again
+    stories = story_rows(store)
+    assert stories == {first.story_id: 1}
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        stored = session.scalar(select(Article.story_id))
+        signals = session.scalar(select(func.count()).select_from(StorySignal))
+    engine.dispose()
+    assert stored == first.story_id
+    assert signals == 1
