@@ -2,7 +2,7 @@
 
     python -m bench.pipeline                      # 300 pages, this checkout
     python -m bench.pipeline --baseline /work/main --profile
-    python -m bench.pipeline --make 10000 --cores 1
+    python -m bench.pipeline --make 10000 --cores 1 2 --newsplease-python /path/to/python
 
 Runs the whole crawl (spider, Extract, Dedup, Language, Store into a fresh
 SQLite file) as a subprocess over the pages of ``/work/shared/extraction-dev/html``
@@ -30,10 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
+PROGRESS_SECONDS = 5
 PAGES = [Path("/work/shared/extraction-dev/html"), Path("/work/shared/extraction-dev-fundus/html")]
 PARAGRAPH = re.compile(rb"(<p[^>]*>)([^<]{80,})(</p>)")
 WORD = re.compile(rb"[A-Za-z]{4,}")
@@ -69,20 +71,50 @@ finally:
     profile.dump_stats(output)
 """
 
-# Runs one command and reports its children's CPU and peak RSS.
+# Runs one command and reports its children's CPU and peak RSS; with progress lines on
+# its standard error ("Progress: N documents"), also the time, documents and resident memory
+# of the whole process tree (the crawl and its workers) at each of them.
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, re, resource, subprocess, sys, time
+def tree_rss_mb(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = open(f"/proc/{name}/stat").read()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            total += sum(int(line.split()[1]) for line in open(f"/proc/{pid}/status")
+                         if line.startswith("VmRSS:"))
+        except OSError:
+            pass
+    return total / 1024
 started = time.perf_counter()
-code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, errors="replace")
+samples = []
+for line in process.stderr:
+    found = re.search(r"Progress: (\\d+) documents", line)
+    if found:
+        samples.append((time.perf_counter() - started, int(found.group(1)),
+                        tree_rss_mb(process.pid)))
+code = process.wait()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as handle:
     json.dump({"code": code, "wall": time.perf_counter() - started, "cpu": usage.ru_utime
-               + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}, handle)
+               + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "samples": samples}, handle)
 """
 
 BARE = """
 import gzip, sys
 from pathlib import Path
+from typing import Any
 for path in sorted(Path(sys.argv[1]).iterdir()):
     data = path.read_bytes()
     html = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", "replace")
@@ -103,6 +135,7 @@ class Result:
     rss_mb: float
     statements: float | None = None
     stage_ms: str = ""
+    samples: list[tuple[float, int, float]] = field(default_factory=list)
 
     def row(self) -> str:
         sql = f"{self.statements:>9.2f}" if self.statements is not None else f"{'':>9}"
@@ -140,18 +173,20 @@ def build_corpus(folder: Path, sources: list[Path], count: int) -> int:
     return count
 
 
-def measure(command: list[str], cores: int, env: dict[str, str], cwd: Path) -> dict[str, float]:
+def measure(command: list[str], cores: int, env: dict[str, str], cwd: Path) -> dict[str, Any]:
     pin = ["taskset", "-c", "0"] if cores == 1 else []
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         code = [sys.executable, "-c", MEASURE, report.name, *pin, *command]
         subprocess.run(code, check=True, env=env, cwd=cwd)
-        values: dict[str, float] = json.loads(Path(report.name).read_text())
+        values: dict[str, Any] = json.loads(Path(report.name).read_text())
     if values["code"]:
         raise SystemExit(f"{' '.join(command[:6])}… exited with {values['code']:.0f}")
     return values
 
 
-def crawl(name: str, project: Path, corpus: Path, pages: int, args: argparse.Namespace) -> Result:
+def crawl(
+    name: str, project: Path, corpus: Path, pages: int, cores: int, args: argparse.Namespace
+) -> Result:
     """The whole pipeline as a user runs it, into a fresh SQLite file."""
     python = project / ".venv" / "bin" / "python"
     with tempfile.TemporaryDirectory() as work:
@@ -166,13 +201,31 @@ def crawl(name: str, project: Path, corpus: Path, pages: int, args: argparse.Nam
         interpreter = str(python if python.exists() else sys.executable)
         command = [interpreter, *runner, "crawl", "files", "-a", f"path={corpus}",
                    "-s", f"DATABASE_URL=sqlite:///{folder / 'news.sqlite3'}",
-                   "-s", f"SPOOL_DIR={folder / 'spool'}", "-s", "LOG_LEVEL=WARNING",
+                   "-s", f"SPOOL_DIR={folder / 'spool'}", "-s", "LOG_LEVEL=INFO",
+                   "-s", f"LOGSTATS_INTERVAL={PROGRESS_SECONDS}",
                    "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
-        values = measure(command, args.cores, env, project)
+        values = measure(command, cores, env, project)
         statements = sum(int(line) for line in counts.read_text().split()) / pages
         stage_ms = stage_cpu(profile, pages) if args.profile else ""
     return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"], statements,
-                  stage_ms)  # fmt: skip
+                  stage_ms, [tuple(sample) for sample in values["samples"]])  # fmt: skip
+
+
+def tenths(result: Result) -> str:
+    """Documents/s in each tenth of the run and the process tree's RSS at its end."""
+    points = [(0.0, 0, 0.0), *result.samples]
+    rates, memory = [], []
+    previous = points[0]
+    for tenth in range(1, 11):
+        target = result.pages * tenth / 10
+        reached = next((p for p in points if p[1] >= target), None)
+        if reached is None or reached[0] <= previous[0]:
+            continue
+        rates.append(f"{(reached[1] - previous[1]) / (reached[0] - previous[0]):.1f}")
+        memory.append(f"{reached[2]:.0f}")
+        previous = reached
+    return (f"  documents/s per tenth: {' '.join(rates)}\n"
+            f"  RSS MB of the crawl and its workers at each tenth: {' '.join(memory)}")  # fmt: skip
 
 
 def stage_cpu(profile: Path, pages: int) -> str:
@@ -212,7 +265,8 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=300, help="real pages to use (0 = all 679)")
     parser.add_argument("--make", type=int, default=0, help="build an N-document perturbed corpus")
-    parser.add_argument("--cores", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--cores", type=int, nargs="+", choices=(1, 2), default=[1, 2],
+                        help="crawl pinned to one core, on two, or both (default)")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="also crawl with this checkout (e.g. main)")
     parser.add_argument("--profile", action="store_true", help="Dedup/Store ms per document")
     parser.add_argument("--newsplease-python", help="an interpreter with news-please installed")
@@ -221,29 +275,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         corpus = Path(work) / "corpus"
         pages = build_corpus(corpus, sources, args.make or len(sources))
-        print(f"{pages} documents from {len(sources)} real pages; cores: {args.cores}")
+        print(f"{pages} documents from {len(sources)} real pages; the alternatives on one core")
         print(f"{'method':<34} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>9} {'SQL/doc':>9}")
         started = time.perf_counter()
-        results = [crawl("newscrawler (this checkout)", PROJECT, corpus, pages, args)]
-        print(results[-1].row(), flush=True)
+        ours = []
+        for cores in args.cores:
+            ours.append(crawl(f"newscrawler, {cores} core{'s' * (cores > 1)}", PROJECT, corpus,
+                              pages, cores, args))  # fmt: skip
+            print(ours[-1].row(), flush=True)
+            if pages >= 1000:
+                print(tenths(ours[-1]), flush=True)
         if args.baseline:
-            results.append(crawl(f"newscrawler ({args.baseline})", args.baseline, corpus, pages,
-                                 args))  # fmt: skip
-            print(results[-1].row(), flush=True)
-        trafilatura = bare("trafilatura.extract() alone", TRAFILATURA, sys.executable, corpus,
-                           pages, args.cores)  # fmt: skip
-        print(trafilatura.row(), flush=True)
+            other = crawl(f"newscrawler ({args.baseline})", args.baseline, corpus, pages,
+                          max(args.cores), args)  # fmt: skip
+            print(other.row(), flush=True)
+        alternatives = [bare("trafilatura.extract() alone", TRAFILATURA, sys.executable, corpus,
+                             pages, 1)]  # fmt: skip
+        print(alternatives[-1].row(), flush=True)
         python = newsplease_python(args.newsplease_python)
         if python is None:
             print("news-please: not installed (pip install news-please; or --newsplease-python)")
         else:
-            results.append(bare("news-please from_html() alone", NEWSPLEASE, python, corpus,
-                                pages, args.cores))  # fmt: skip
-            print(results[-1].row(), flush=True)
-    ours = results[0]
-    print(f"\nours / trafilatura pages/s: {ours.wall and trafilatura.wall / ours.wall:.2f}")
-    for other in results[1:]:
-        print(f"ours / {other.name} pages/s: {other.wall / ours.wall:.2f}")
+            alternatives.append(bare("news-please from_html() alone", NEWSPLEASE, python, corpus,
+                                     pages, 1))  # fmt: skip
+            print(alternatives[-1].row(), flush=True)
+    print()
+    for crawled in ours:
+        for alternative in alternatives:
+            print(f"{crawled.name} / {alternative.name}, pages/s: "
+                  f"{alternative.wall / crawled.wall:.2f}")  # fmt: skip
     print(f"(whole benchmark {time.perf_counter() - started:.0f} s)")
 
 
