@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from datasketch import MinHashLSH
+from datasketch import MinHash, MinHashLSH
 from sqlalchemy import event
 
 from newscrawler import items
@@ -195,7 +195,9 @@ def run_datasketch(docs: list[Doc]) -> tuple[Links, float]:
     links = Links()
     started = time.perf_counter()
     for doc in docs:
-        signature = minhash(shingles(doc.text), 128)
+        signature = MinHash(
+            num_perm=128, hashvalues=minhash(shingles(doc.text), 128), scheme="affine32"
+        )
         candidates = lsh.query(signature)
         predicted = cluster_of[min(candidates)] if candidates else None
         lsh.insert(doc.number, signature)

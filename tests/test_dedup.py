@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from datasketch import MinHash
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Decision, Deduplicator, Outcome, lsh_parameters
-from newscrawler.dedup.fingerprint import content_hash, optimal_bands
+from newscrawler.dedup.fingerprint import _hash32, content_hash, minhash, optimal_bands
 from newscrawler.dedup.urls import article_url_key, url_key
 
 from .conftest import CrawlRunner
@@ -34,6 +36,17 @@ UNRELATED_SAME_TOPIC = (
     "The finance minister expects a decision within weeks and warned of delayed payments. "
     "Teachers' unions welcomed the delay, saying the school funding was still insufficient."
 )
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 400])
+def test_our_minhash_equals_datasketchs(size: int) -> None:
+    # The stored band hashes come from these values: they must be datasketch's
+    # (its default "affine32" scheme), whichever datasketch is installed or not.
+    rng = random.Random(size)
+    shingles = {rng.randbytes(rng.randint(1, 30)) for _ in range(size)}
+    reference = MinHash(num_perm=128, hashfunc=_hash32, scheme="affine32")
+    reference.update_batch(list(shingles))
+    assert minhash(shingles, 128).tolist() == reference.hashvalues.tolist()
 
 
 def test_content_hash_folds_case_whitespace_punctuation_and_unicode_forms() -> None:

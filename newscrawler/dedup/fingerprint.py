@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from newscrawler.text.normalise import word_string
 from newscrawler.text.scripts import UNSPACED_CHAR
@@ -97,28 +96,51 @@ def optimal_bands(
     return best[1], best[2]
 
 
+# datasketch's MinHash permutation scheme "affine32" (its default since 2.0), written out:
+# importing datasketch pulls in scipy (0.6 s in every process), and the band hashes that
+# the database keeps must not change with the version of a library. The test suite checks
+# that the values equal datasketch's.
+MINHASH_SEED = 1
+MAX_HASH32 = np.uint32(0xFFFFFFFF)
+FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
 @lru_cache(maxsize=4)
-def _template(num_perm: int) -> MinHash:
-    """datasketch draws its permutations anew for every MinHash: draw them once."""
-    return MinHash(num_perm=num_perm, hashfunc=_hash32)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations ``h -> a*h + b (mod 2^32)``, ``a`` odd, drawn once."""
+    generator = np.random.RandomState(MINHASH_SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def minhash(shingle_set: set[bytes], num_perm: int) -> MinHash:
-    template = _template(num_perm)
-    signature = MinHash(
-        num_perm=num_perm,
-        hashfunc=_hash32,
-        permutations=template.permutations,
-        scheme=template.scheme,
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer: spreads the input hashes before the affine permutations."""
+    s1, m1, s2, m2, s3 = FMIX32
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    mixed: np.ndarray = values ^ (values >> s3)
+    return mixed
+
+
+def minhash(shingle_set: set[bytes], num_perm: int) -> np.ndarray:
+    """The MinHash signature of a shingle set: ``num_perm`` unsigned 32-bit minima."""
+    if not shingle_set:
+        return np.full(num_perm, MAX_HASH32, dtype=np.uint32)
+    hashes = np.fromiter(
+        (_hash32(shingle) for shingle in shingle_set), dtype=np.uint32, count=len(shingle_set)
     )
-    if shingle_set:
-        signature.update_batch(list(shingle_set))
-    return signature
+    a, b = _permutations(num_perm)
+    with np.errstate(over="ignore"):  # the wrap-around is the modulo 2^32
+        permuted = _fmix32(hashes).reshape(-1, 1) * a + b
+    return permuted.min(axis=0)  # type: ignore[no-any-return]
 
 
-def band_hashes(signature: MinHash, params: LshParameters) -> list[int]:
+def band_hashes(signature: np.ndarray, params: LshParameters) -> list[int]:
     """One signed 64-bit hash per LSH band (fits a BIGINT column)."""
-    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    values = np.asarray(signature, dtype=np.uint64)
     hashes = []
     for band in range(params.bands):
         chunk = values[band * params.rows : (band + 1) * params.rows].tobytes()
