@@ -16,6 +16,7 @@ and month or weekday names are no entities at all.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterator
@@ -130,6 +131,9 @@ class SignalExtractor:
 
     def __init__(self, rarity: Rarity | None = None) -> None:
         self.rarity = rarity or Rarity()
+        # Per word: its entity key and whether it names a month or a weekday (names recur
+        # across a crawl's articles; bounded like the rarity cache).
+        self._words: dict[str, tuple[str | None, bool]] = {}
 
     def extract(self, text: str, title: str | None = None, language: str | None = None) -> Signals:
         body = f"{title}\n{text}" if title else text
@@ -148,7 +152,7 @@ class SignalExtractor:
         mid_sentence = {key for key, _, initial in candidates if not initial}
         for key, word, initial in candidates:
             zipf = self.rarity.zipf(word, language)
-            if zipf >= FUNCTION_WORD_ZIPF or _is_calendar_word(word):
+            if zipf >= FUNCTION_WORD_ZIPF or self._word(word)[1]:
                 continue
             if initial and key not in mid_sentence and zipf >= RARE_ZIPF:
                 continue
@@ -157,17 +161,28 @@ class SignalExtractor:
     def _candidates(self, text: str, title_end: int) -> Iterator[tuple[str, str, bool]]:
         """(key, word, opens a sentence or the title) for capitalised and quoted words."""
         quoted = [match.span(1) for match in QUOTED.finditer(text)]
+        starts = [start for start, _ in quoted]
         for match in WORD.finditer(text):
             word = match.group(0).strip(".'’")
-            in_quote = any(start <= match.start() < end for start, end in quoted)
+            at = bisect.bisect_right(starts, match.start()) - 1
+            in_quote = at >= 0 and match.start() < quoted[at][1]
             if not (word[:1].isupper() or in_quote):
                 continue
-            key = entity_key(word)
+            key = self._word(word)[0]
             if key is None:
                 continue
             before = text[max(0, match.start() - 3) : match.start()]
             initial = match.start() < title_end or bool(SENTENCE_START.search(before))
             yield key, word, initial and not in_quote
+
+    def _word(self, word: str) -> tuple[str | None, bool]:
+        """(entity key, names a month or weekday) of a word, computed once."""
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= CACHE_SIZE:
+                self._words.clear()
+            found = self._words[word] = (entity_key(word), _is_calendar_word(word))
+        return found
 
 
 def _is_calendar_word(word: str) -> bool:
