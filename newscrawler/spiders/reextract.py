@@ -71,7 +71,8 @@ class ReextractSpider(scrapy.Spider):
 
 
 def as_item(row: RawDocument, spider: str) -> RawDocumentItem:
-    body = zlib.decompress(row.body) if row.compression == "zlib" else row.body
+    packed = row.compression == "zlib"
+    body = zlib.decompress(row.body) if packed else row.body
     return RawDocumentItem(
         url=row.url,
         body=body,
@@ -82,4 +83,5 @@ def as_item(row: RawDocument, spider: str) -> RawDocumentItem:
         status=row.http_status or 200,
         headers=dict(row.headers or {}),
         replayed=True,
+        _compressed=row.body if packed else None,  # what the journal and the worker take
     )
