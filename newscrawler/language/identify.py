@@ -17,6 +17,7 @@ news text, are settled by a vocabulary check (:mod:`.malay_indonesian`).
 from __future__ import annotations
 
 import copy
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +51,12 @@ FRAGMENT_MAX_WORDS = 5
 CHUNK_WEIGHT = 120
 # The body's confidence is measured on its beginning; longer adds time, not certainty.
 CONFIDENCE_SAMPLE_CHARS = 3000
+# A longer text is labelled on a sample of about this many characters: its judged
+# segments in groups of consecutive ones, each group voting by one of them with the
+# weight of all. Reading the model costs time per byte, the vote needs far fewer.
+LABEL_BUDGET_CHARS = 2000
+# Segments at each end of a long text that are always labelled one by one.
+EDGE_SEGMENTS = 4
 
 # One CJK character carries about as much evidence as a few Latin letters.
 _WIDE_CHAR_WEIGHT = 3.0
@@ -175,7 +182,7 @@ class LanguageIdentifier:
     def _label_segments(self, segments: list[_Segment]) -> list[tuple[_Segment, str, float]]:
         """Language and probability per segment; short ones are judged together."""
         short = [s for s in segments if s.weight < MIN_SEGMENT_WEIGHT]
-        judged = [s for s in segments if s.weight >= MIN_SEGMENT_WEIGHT]
+        judged = _sampled([s for s in segments if s.weight >= MIN_SEGMENT_WEIGHT])
         if short:
             joined = " ".join(s.text for s in short)
             judged.append(_Segment(joined, sum(s.weight for s in short)))
@@ -197,6 +204,27 @@ class LanguageIdentifier:
             return probability
         ranked: list[tuple[str, float]] = self._model.rank(body)
         return float(sum(p for label, p in ranked if to_iso639_1(label) == code))
+
+
+def _sampled(segments: list[_Segment]) -> list[_Segment]:
+    """Every segment of a short text; of a long one, its edges and a sample of the rest.
+
+    Chrome in another language sits at the edges (menus before the body,
+    footers after it), so the first and last segments are always labelled;
+    in between, runs of consecutive segments each vote by one of them with
+    the weight of the whole run.
+    """
+    total = sum(len(segment.text) for segment in segments)
+    if total <= LABEL_BUDGET_CHARS or len(segments) <= 2 * EDGE_SEGMENTS:
+        return segments
+    head, middle = segments[:EDGE_SEGMENTS], segments[EDGE_SEGMENTS:-EDGE_SEGMENTS]
+    size = math.ceil(sum(len(segment.text) for segment in middle) / LABEL_BUDGET_CHARS)
+    sampled = list(head)
+    for start in range(0, len(middle), size):
+        group = middle[start : start + size]
+        voter = group[len(group) // 2]
+        sampled.append(_Segment(voter.text, sum(segment.weight for segment in group)))
+    return sampled + segments[-EDGE_SEGMENTS:]
 
 
 def _shares(labelled: list[tuple[_Segment, str, float]]) -> dict[str, float]:
