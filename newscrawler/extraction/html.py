@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from lxml.etree import LxmlError
 from trafilatura import load_html
 
-from newscrawler.extraction._trafilatura import baseline_text, extraction_body
+from newscrawler.extraction._trafilatura import PageCascade, baseline_text
 from newscrawler.extraction.errors import NoArticleText
 from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
 from newscrawler.extraction.reconcile import declared_body_wins, reconcile
@@ -187,10 +187,11 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
 
 
 def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
-    precise = _trafilatura_lines(tree, precise=True, fast=True)
+    cascade = PageCascade(tree)
+    precise = _trafilatura_lines(cascade, precise=True, fast=True)
     if len("".join(precise)) < FULL_CASCADE_BELOW:
-        precise = _trafilatura_lines(tree, precise=True, fast=False)
-    recall = _trafilatura_lines(tree, precise=False, fast=True)
+        precise = _trafilatura_lines(cascade, precise=True, fast=False)
+    recall = _trafilatura_lines(cascade, precise=False, fast=True)
     lines = reconcile(precise, recall, metadata.article_body)
     text = tidy_paragraphs("\n".join(lines), metadata)
     if declared_body_wins(text, metadata.article_body):
@@ -198,7 +199,10 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
     if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
         return text, "trafilatura"
     for name in ("recall", "baseline"):
-        found = _trafilatura_text(tree, precise=False) if name == "recall" else baseline_text(tree)
+        if name == "recall":
+            found = _trafilatura_text(cascade, precise=False)
+        else:
+            found = baseline_text(tree)
         candidate = tidy_paragraphs(found, metadata)
         if len(candidate) > FALLBACK_RATIO * len(text):
             logger.debug(
@@ -215,20 +219,12 @@ def is_link_page(tree: HtmlElement) -> bool:
     return not page_text or link_text > LINK_PAGE_SHARE * page_text
 
 
-def _trafilatura_text(tree: HtmlElement, *, precise: bool, fast: bool = False) -> str:
-    return "\n".join(_trafilatura_lines(tree, precise=precise, fast=fast))
+def _trafilatura_text(cascade: PageCascade, *, precise: bool, fast: bool = False) -> str:
+    return "\n".join(_trafilatura_lines(cascade, precise=precise, fast=fast))
 
 
-def _trafilatura_lines(tree: HtmlElement, *, precise: bool, fast: bool = False) -> list[str]:
-    # No URL: links are kept only to measure link density, resolving them is wasted time.
-    body = extraction_body(
-        tree,
-        fast=fast,
-        favor_precision=precise,
-        include_comments=False,
-        include_tables=True,
-        include_links=True,
-    )
+def _trafilatura_lines(cascade: PageCascade, *, precise: bool, fast: bool = False) -> list[str]:
+    body = cascade.body(precise=precise, fast=fast)
     return [] if body is None else body_paragraphs(body)
 
 
