@@ -43,6 +43,9 @@ MIN_TEXT_CHARS = 20
 # trafilatura's fast mode (main extractor only) is right on long articles; when its precise
 # pass finds fewer characters than this, the full cascade (readability, jusText) runs too.
 FULL_CASCADE_BELOW = 1500
+# A precise text at least this share of the page's paragraph text lost nothing the recall
+# pass could restore.
+PRECISE_COVERS_PAGE = 0.9
 # Below this many characters the precise pass is taken to have missed the article.
 MIN_BODY_CHARS = 250
 # A fallback replaces a short precise extraction only when it finds this many times more.
@@ -191,8 +194,11 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
     precise = _trafilatura_lines(cascade, precise=True, fast=True)
     if len("".join(precise)) < FULL_CASCADE_BELOW:
         precise = _trafilatura_lines(cascade, precise=True, fast=False)
-    recall = _trafilatura_lines(cascade, precise=False, fast=True)
-    lines = reconcile(precise, recall, metadata.article_body)
+    if _may_have_lost_text(precise, tree):
+        recall = _trafilatura_lines(cascade, precise=False, fast=True)
+        lines = reconcile(precise, recall, metadata.article_body)
+    else:
+        lines = precise
     text = tidy_paragraphs("\n".join(lines), metadata)
     if declared_body_wins(text, metadata.article_body):
         return tidy_paragraphs(metadata.article_body, metadata), "json-ld"
@@ -210,6 +216,18 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
             )
             return candidate, name
     return text, "trafilatura"
+
+
+def _may_have_lost_text(precise: list[str], tree: HtmlElement) -> bool:
+    """Whether the precise pass kept less than nearly all of the page's paragraph text.
+
+    The recall pass can only add text the precise one dropped; when the precise
+    text is about as long as all the ``<p>`` text of the page, there is none to
+    add (on both dev sets the recall pass then changed F1 by -0.003 summed over
+    435 pages, against +0.739 on the other 244), and the pass is not run.
+    """
+    paragraph_chars = sum(len(" ".join(p.text_content().split())) for p in tree.iter("p"))
+    return len("\n".join(precise)) < PRECISE_COVERS_PAGE * paragraph_chars
 
 
 def is_link_page(tree: HtmlElement) -> bool:
