@@ -192,13 +192,16 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
 def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
     cascade = PageCascade(tree)
     precise = _trafilatura_lines(cascade, precise=True, fast=True)
-    if len("".join(precise)) < FULL_CASCADE_BELOW:
+    short = len("".join(precise)) < FULL_CASCADE_BELOW
+    if short:
         precise = _trafilatura_lines(cascade, precise=True, fast=False)
+    lines = precise
     if _may_have_lost_text(precise, tree):
         recall = _trafilatura_lines(cascade, precise=False, fast=True)
         lines = reconcile(precise, recall, metadata.article_body)
-    else:
-        lines = precise
+        if short:  # the full cascade (readability, jusText) reaches what both fast passes cut
+            full = _trafilatura_lines(cascade, precise=False, fast=False)
+            lines = reconcile(lines, full, metadata.article_body)
     text = tidy_paragraphs("\n".join(lines), metadata)
     if declared_body_wins(text, metadata.article_body):
         return tidy_paragraphs(metadata.article_body, metadata), "json-ld"
@@ -243,7 +246,9 @@ def _trafilatura_text(cascade: PageCascade, *, precise: bool, fast: bool = False
 
 def _trafilatura_lines(cascade: PageCascade, *, precise: bool, fast: bool = False) -> list[str]:
     body = cascade.body(precise=precise, fast=fast)
-    return [] if body is None else body_paragraphs(body)
+    # Lines that are never text (an ad label, a bare timestamp) go before the passes are
+    # compared: left in, an "Advertisement" between two paragraphs ends the recall run there.
+    return [] if body is None else [line for line in body_paragraphs(body) if _is_text(_tidy(line))]
 
 
 def body_paragraphs(body: _Element) -> list[str]:
@@ -384,6 +389,10 @@ def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> s
     if paragraphs and _same_text(paragraphs[0], title):
         paragraphs.pop(0)
     return "\n\n".join(_without_repeats(paragraphs))
+
+
+def _tidy(line: str) -> str:
+    return WHITESPACE.sub(" ", _without_markup(line)).strip()
 
 
 def _is_text(paragraph: str) -> bool:
