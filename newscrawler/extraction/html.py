@@ -95,6 +95,9 @@ LINK_LIST_SHARE = 0.5
 # A paragraph this short without closing punctuation reads as a heading (characters, not
 # words, so that it holds for languages written without spaces).
 HEADING_MAX_CHARS = 60
+# A leading paragraph holding the headline and at most this many other (squashed) characters
+# is the headline with its kicker ("SVP-Sonderparteitag zur Migration" + headline).
+KICKER_MAX_CHARS = 40
 # Output-tree elements that start a new line when nested inside another one.
 LINE_BREAKING_TAGS = frozenset({"lb", "p", "head", "item", "list", "quote"})
 
@@ -386,7 +389,7 @@ def tidy_paragraphs(text: str | None, metadata: PageMetadata | None = None) -> s
         [p for p in paragraphs if p and _is_text(p) and not _same_text(p, site_name)]
     )
     title = metadata.title if metadata else None
-    if paragraphs and _same_text(paragraphs[0], title):
+    if paragraphs and _is_headline(paragraphs[0], title):
         paragraphs.pop(0)
     return "\n\n".join(_without_repeats(paragraphs))
 
@@ -434,6 +437,16 @@ def _without_repeats(paragraphs: list[str]) -> list[str]:
         seen.add(key)
         kept.append(paragraph)
     return kept
+
+
+def _is_headline(paragraph: str, title: str | None) -> bool:
+    """The headline, alone or with a kicker of a few characters glued before or after it."""
+    if not title:
+        return False
+    line, headline = _squash(paragraph), _squash(title)
+    if not headline or headline not in line:
+        return False
+    return len(line) - len(headline) <= KICKER_MAX_CHARS
 
 
 def _same_text(left: str, right: str | None) -> bool:
