@@ -50,13 +50,13 @@ FRAGMENT_MAX_WORDS = 5
 # calls into the model, while a quoted sentence in its own line still counts.
 CHUNK_WEIGHT = 120
 # The body's confidence is measured on its beginning; longer adds time, not certainty.
-CONFIDENCE_SAMPLE_CHARS = 3000
+CONFIDENCE_SAMPLE_CHARS = 1500
 # A longer text is labelled on a sample of about this many characters: its judged
 # segments in groups of consecutive ones, each group voting by one of them with the
 # weight of all. Reading the model costs time per byte, the vote needs far fewer.
-LABEL_BUDGET_CHARS = 2000
+LABEL_BUDGET_CHARS = 1200
 # Segments at each end of a long text that are always labelled one by one.
-EDGE_SEGMENTS = 4
+EDGE_SEGMENTS = 3
 
 # One CJK character carries about as much evidence as a few Latin letters.
 _WIDE_CHAR_WEIGHT = 3.0
