@@ -26,6 +26,7 @@ from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
 from newscrawler.extraction.reconcile import declared_body_wins, reconcile
 from newscrawler.extraction.repeats import is_data_line
 from newscrawler.extraction.result import Extraction
+from newscrawler.extraction.script_html import script_html
 from newscrawler.text.chrome import AD_LABELS
 from newscrawler.text.normalise import squash as _squash
 from newscrawler.text.sentences import SENTENCE_END_CHARS
@@ -208,7 +209,13 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
     text = tidy_paragraphs("\n".join(lines), metadata)
     if declared_body_wins(text, metadata.article_body):
         return tidy_paragraphs(metadata.article_body, metadata), "json-ld"
-    if len(text) >= MIN_BODY_CHARS or is_link_page(tree):
+    if len(text) >= MIN_BODY_CHARS:
+        return text, "trafilatura"
+    rendered = _script_rendered_text(tree, metadata)
+    if len(rendered) >= MIN_BODY_CHARS and len(rendered) > FALLBACK_RATIO * len(text):
+        logger.debug("script fallback: %d characters instead of %d", len(rendered), len(text))
+        return rendered, "script-html"
+    if is_link_page(tree):
         return text, "trafilatura"
     for name in ("recall", "baseline"):
         if name == "recall":
@@ -222,6 +229,15 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
             )
             return candidate, name
     return text, "trafilatura"
+
+
+def _script_rendered_text(tree: HtmlElement, metadata: PageMetadata) -> str:
+    """The article of a page whose body is rendered by script from HTML held in its scripts."""
+    html = script_html(tree)
+    if html is None:
+        return ""
+    lines = _trafilatura_lines(PageCascade(parse_html(html)), precise=True, fast=False)
+    return tidy_paragraphs("\n".join(lines), metadata)
 
 
 def _may_have_lost_text(precise: list[str], tree: HtmlElement) -> bool:
