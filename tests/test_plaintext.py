@@ -105,3 +105,46 @@ def test_document_of_only_chrome_has_no_text() -> None:
         text="Home | News | Sport\nSearch\n3 hours ago\n5 0 0\nLeave a Reply\n",
     )
     assert result.text == ""
+
+
+PAYWALL_BODY = (
+    "Council approves budget after long debate\n\n"
+    "The city council approved the budget on Tuesday after residents spoke for hours about "
+    "schools and roads.\n\n"
+    "Schools will receive more money for repairs, while road works will wait another year, "
+    "the mayor said.\n\n"
+    "Opposition members called the plan short-sighted and promised to fight it at the next "
+    "session.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Continue reading with a digital subscription. Already a subscriber? Log in.",
+        "You have reached your limit of free articles this month, subscribe now for unlimited "
+        "access to all our journalism, and if you are already a subscriber log in here to "
+        "keep reading.",
+        "Weiterlesen mit Z+. Sie sind bereits Abonnent? Hier anmelden.",
+        "Dieser Artikel ist nur für Abonnenten verfügbar.",
+        "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+        "Sigue leyendo con una suscripción. ¿Ya eres suscriptor? Inicia sesión.",
+        "Este contenido es exclusivo para suscriptores.",
+        "Continua a leggere con un abbonamento. Sei già abbonato? Accedi.",
+        "Lees verder met een abonnement. Al abonnee? Log in.",
+        "Этот материал доступен только для подписчиков. Уже подписаны? Войдите.",
+    ],
+)
+def test_a_subscription_prompt_after_the_body_goes_in_any_language(prompt: str) -> None:
+    result = extract_plain_text(f"{PAYWALL_BODY}\n{prompt}\n", language_of=model_language)
+    assert prompt[:30] not in result.text
+    assert result.text.rstrip().endswith("at the next session.")
+
+
+def test_a_body_sentence_about_subscribers_stays() -> None:
+    sentence = (
+        "The newspaper said the share of readers who pay rose, and that the offer reserved "
+        "for students would be extended to pensioners next year after a survey of readers."
+    )
+    result = extract_plain_text(f"{PAYWALL_BODY}\n{sentence}\n", language_of=model_language)
+    assert sentence in result.text
