@@ -148,3 +148,42 @@ def test_a_body_sentence_about_subscribers_stays() -> None:
     )
     result = extract_plain_text(f"{PAYWALL_BODY}\n{sentence}\n", language_of=model_language)
     assert sentence in result.text
+
+
+MASTHEAD_BODY = PAYWALL_BODY
+
+
+@pytest.mark.parametrize(
+    ("first_line", "site_name"),
+    [
+        ("The Daily Ledger", "The Daily Ledger"),
+        ("NEWSWIRE DIGEST -- Friday edition", "NEWSWIRE DIGEST"),
+        ("Märkische Allgemeine | Die Zeitung für Brandenburg", "Märkische Allgemeine"),
+        ("Le Petit Journal — édition du soir", "Le Petit Journal"),
+    ],
+)
+def test_a_masthead_line_names_the_site(first_line: str, site_name: str) -> None:
+    result = extract_plain_text(f"{first_line}\n\n{MASTHEAD_BODY}", language_of=model_language)
+    assert result.site_name == site_name
+    assert result.title == "Council approves budget after long debate"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "Home | News | Sport | Weather",
+        "Accueil | Monde | Politique | Économie",
+        "Anasayfa | Gündem | Ekonomi | Spor",
+        "Startseite › Politik › Ausland",
+        "Tuesday, 12 March 2024",
+        "Sign in",
+        "breaking news from our correspondents",
+    ],
+)
+def test_menus_dates_and_prompts_are_not_a_masthead(first_line: str) -> None:
+    result = extract_plain_text(f"{first_line}\n\n{MASTHEAD_BODY}", language_of=model_language)
+    assert result.site_name is None
+
+
+def test_a_document_that_opens_with_its_headline_has_no_masthead() -> None:
+    assert extract_plain_text(MASTHEAD_BODY, language_of=model_language).site_name is None
