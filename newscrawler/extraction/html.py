@@ -203,7 +203,9 @@ def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, 
     if _may_have_lost_text(precise, tree):
         recall = _trafilatura_lines(cascade, precise=False, fast=True)
         lines = reconcile(precise, recall, metadata.article_body)
-        if short:  # the full cascade (readability, jusText) reaches what both fast passes cut
+        if len("".join(lines)) < FULL_CASCADE_BELOW:
+            # still short: the full cascade (readability, jusText) reaches what both fast
+            # passes cut
             full = _trafilatura_lines(cascade, precise=False, fast=False)
             lines = reconcile(lines, full, metadata.article_body)
     text = tidy_paragraphs("\n".join(lines), metadata)
