@@ -75,6 +75,7 @@ class LanguageResult:
 class _Segment:
     text: str
     weight: float
+    letters: float  # letter_weight(text), before the fragment discount
 
 
 @cache
@@ -96,11 +97,11 @@ def letter_weight(text: str) -> float:
     return letters + (_WIDE_CHAR_WEIGHT - 1.0) * wide
 
 
-def _is_fragment(sentence: str) -> bool:
+def _is_fragment(sentence: str, letters: float) -> bool:
     """A short line without sentence punctuation: a menu item, byline or label."""
     if sentence.endswith(_SENTENCE_END):
         return False
-    return len(sentence.split()) <= FRAGMENT_MAX_WORDS and letter_weight(sentence) < 40
+    return len(sentence.split()) <= FRAGMENT_MAX_WORDS and letters < 40
 
 
 def _segments(text: str) -> list[_Segment]:
@@ -114,20 +115,20 @@ def _segments(text: str) -> list[_Segment]:
 def _line_chunks(line: str) -> list[_Segment]:
     chunks: list[_Segment] = []
     pending: list[str] = []
-    pending_weight = 0.0
+    pending_weight = pending_letters = 0.0
     for sentence in (part.strip() for part in _SENTENCE_SPLIT.split(line)):
         if not sentence:
             continue
-        weight = letter_weight(sentence)
-        if _is_fragment(sentence):
-            weight *= FRAGMENT_WEIGHT
+        letters = letter_weight(sentence)
+        weight = letters * FRAGMENT_WEIGHT if _is_fragment(sentence, letters) else letters
         pending.append(sentence)
         pending_weight += weight
+        pending_letters += letters
         if pending_weight >= CHUNK_WEIGHT:
-            chunks.append(_Segment(" ".join(pending), pending_weight))
-            pending, pending_weight = [], 0.0
+            chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
+            pending, pending_weight, pending_letters = [], 0.0, 0.0
     if pending:
-        chunks.append(_Segment(" ".join(pending), pending_weight))
+        chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
     return chunks
 
 
@@ -166,8 +167,9 @@ class LanguageIdentifier:
         """Language of ``text``, with ``title`` as extra evidence."""
         segments = _segments(text)
         if title and title.strip():
-            segments.append(_Segment(title.strip(), letter_weight(title)))
-        if sum(letter_weight(segment.text) for segment in segments) < self.min_chars:
+            letters = letter_weight(title)
+            segments.append(_Segment(title.strip(), letters, letters))
+        if sum(segment.letters for segment in segments) < self.min_chars:
             return LanguageResult(UNDETERMINED, 0.0, {})
         labelled = self._label_segments(segments)
         shares = _shares(labelled)
@@ -185,7 +187,9 @@ class LanguageIdentifier:
         judged = _sampled([s for s in segments if s.weight >= MIN_SEGMENT_WEIGHT])
         if short:
             joined = " ".join(s.text for s in short)
-            judged.append(_Segment(joined, sum(s.weight for s in short)))
+            judged.append(
+                _Segment(joined, sum(s.weight for s in short), sum(s.letters for s in short))
+            )
         return [(segment, *self._classify(segment.text)) for segment in judged]
 
     def _classify(self, text: str) -> tuple[str, float]:
@@ -223,7 +227,8 @@ def _sampled(segments: list[_Segment]) -> list[_Segment]:
     for start in range(0, len(middle), size):
         group = middle[start : start + size]
         voter = group[len(group) // 2]
-        sampled.append(_Segment(voter.text, sum(segment.weight for segment in group)))
+        weight = sum(segment.weight for segment in group)
+        sampled.append(_Segment(voter.text, weight, sum(segment.letters for segment in group)))
     return sampled + segments[-EDGE_SEGMENTS:]
 
 
