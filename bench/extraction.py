@@ -10,7 +10,12 @@ bare trafilatura at its defaults and bare trafilatura with
 ``favor_precision`` (both with metadata, the same work as ours), and
 ``trafilatura.extract`` without metadata (the speed most users see); then
 title, author and date accuracy. Ratios are against bare trafilatura at its
-defaults. Every extractor starts from the raw bytes. Corpora:
+defaults. Every extractor starts from the raw bytes. Last, the speed on one
+core of what an extraction worker does (``extract_document`` and the language,
+:func:`newscrawler.workers.analyse_in_worker`) beside
+``trafilatura.bare_extraction(with_metadata=True)`` and ``trafilatura.extract()``
+on every page of both development sets, taking turns page by page, in CPU
+time (``--no-speed`` skips it). Corpora:
 
 * the development set of real news pages (``../shared/extraction-dev`` from
   the repository root, or ``$NEWSCRAWLER_EXTRACTION_DEV``);
@@ -28,6 +33,7 @@ same functions, so the benchmark and CI report the same numbers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -42,8 +48,10 @@ from pathlib import Path
 import trafilatura
 
 from bench.scoring import CorpusScore, DocumentScore, score_corpus, score_document
+from newscrawler import settings as defaults
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.errors import ExtractionError
+from newscrawler.workers import Document, WorkerSettings, analyse_in_worker, prepare_worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET_ENV = "NEWSCRAWLER_EXTRACTION_DEV"
@@ -288,6 +296,76 @@ def _share(flags: object) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
+# --- speed: what a worker does against bare trafilatura, page by page ------------------------
+
+WORKER_SETTINGS = WorkerSettings(
+    recurring_min_documents=defaults.EXTRACT_RECURRING_MIN_DOCUMENTS,
+    languages=tuple(defaults.LANGUAGES) or None,
+    language_min_confidence=defaults.LANGUAGE_MIN_CONFIDENCE,
+    language_min_chars=defaults.LANGUAGE_MIN_CHARS,
+)
+
+
+def _worker(body: bytes, url: str | None) -> None:
+    """A worker's whole job on one page: ``extract_document``, then the language."""
+    document = Document(body, url or "page.html", "text/html", None, None)
+    with contextlib.suppress(ExtractionError):
+        analyse_in_worker(document, WORKER_SETTINGS)
+
+
+def _bare_with_metadata(body: bytes, url: str | None) -> None:
+    trafilatura.bare_extraction(body, url=url, with_metadata=True)
+
+
+def _bare_extract(body: bytes, url: str | None) -> None:
+    trafilatura.extract(body, url=url)
+
+
+SPEED_CONTENDERS: dict[str, Callable[[bytes, str | None], None]] = {
+    "ours (worker: extract + language)": _worker,
+    "trafilatura.bare_extraction(with_metadata)": _bare_with_metadata,
+    "trafilatura.extract()": _bare_extract,
+}
+SPEED_REFERENCE = "trafilatura.bare_extraction(with_metadata)"
+
+
+def speed_comparison(pages: Sequence[LabelledPage]) -> dict[str, tuple[float, float]]:
+    """CPU and wall seconds per contender, timed page by page in turn.
+
+    Each contender first runs once untimed (what a long crawl pays once:
+    lazy imports, models, caches). The contenders take turns on each page (in
+    rotating order), so load from other processes on a shared machine falls on
+    all of them alike; CPU time (``time.process_time``) is the figure to
+    compare, wall time is printed too.
+    """
+    prepare_worker(WORKER_SETTINGS)  # the model loads once per worker, before its first page
+    for contender in SPEED_CONTENDERS.values():  # lazy imports and caches: a crawl pays once
+        contender(pages[0].body, pages[0].url)
+    totals = {name: [0.0, 0.0] for name in SPEED_CONTENDERS}
+    names = list(SPEED_CONTENDERS)
+    for index, page in enumerate(pages):
+        for offset in range(len(names)):
+            name = names[(index + offset) % len(names)]
+            cpu, wall = time.process_time(), time.perf_counter()
+            SPEED_CONTENDERS[name](page.body, page.url)
+            totals[name][0] += time.process_time() - cpu
+            totals[name][1] += time.perf_counter() - wall
+    return {name: (cpu, wall) for name, (cpu, wall) in totals.items()}
+
+
+def print_speed(title: str, pages: Sequence[LabelledPage]) -> None:
+    totals = speed_comparison(pages)
+    reference_cpu = totals[SPEED_REFERENCE][0]
+    count = len(pages)
+    print(f"\n== speed on one core, {title}: {count} pages, CPU time (wall in brackets) ==")
+    print(f"{'contender':<46}{'CPU ms/page':>12}{'pages/s':>9}{'(wall)':>9}{'× bare+meta':>13}")
+    for name, (cpu, wall) in totals.items():
+        print(
+            f"{name:<46}{1000 * cpu / count:>12.1f}{count / cpu:>9.1f}{count / wall:>9.1f}"
+            f"{reference_cpu / cpu:>13.2f}"
+        )
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -356,20 +434,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sample", type=int, help="evenly spaced pages of the dev set")
     parser.add_argument("--worst", type=int, default=0, help="list the K worst pages of ours")
     parser.add_argument("--only", nargs="+", choices=list(EXTRACTORS), default=list(EXTRACTORS))
+    parser.add_argument("--no-speed", action="store_true", help="skip the CPU-time comparison")
     args = parser.parse_args(argv)
+    speed_pages: list[LabelledPage] = []
     root = dev_set_path()
     if (root / "articles.json").is_file():
-        benchmark(
-            f"extraction-dev ({root})", load_dev_set(root, args.sample), args.only, args.worst
-        )
+        pages = load_dev_set(root, args.sample)
+        benchmark(f"extraction-dev ({root})", pages, args.only, args.worst)
+        speed_pages += pages
     else:
         print(f"extraction-dev not found at {root}; set ${DEV_SET_ENV}")
     fundus = fundus_set_path()
     if (fundus / "articles.json").is_file():
         pages = load_fundus_set(fundus, args.sample)
         benchmark(f"extraction-dev-fundus ({fundus})", pages, args.only, args.worst, True)
+        speed_pages += pages
     else:
         print(f"extraction-dev-fundus not found at {fundus}; set ${FUNDUS_SET_ENV}")
+    if speed_pages and not args.no_speed:
+        print_speed("both development sets", speed_pages)
     local = load_local_corpus()
     if local:
         benchmark("non-English pages (bench/corpora/html)", local, args.only, args.worst)

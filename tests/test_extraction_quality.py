@@ -1,8 +1,8 @@
 """CI gate on extraction quality: fixed samples of both development sets must not regress.
 
 The floors sit a little below what was measured when they were pinned (F1
-0.942, title accuracy 0.938, date accuracy 0.912 on the 80 pages of
-``extraction-dev``; F1 0.954 on 60 pages, 14 languages, of
+0.9415, title accuracy 0.938, date accuracy 0.912 on the 80 pages of
+``extraction-dev``; F1 0.9536 on 60 pages, 14 languages, of
 ``extraction-dev-fundus``), so that noise does not fail the build but a real
 regression on either set does.
 Raise them when the extractor improves; never lower them to make a change pass.
@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SAMPLE_PAGES = 80
-F1_FLOOR = 0.93
+F1_FLOOR = 0.935
 TITLE_ACCURACY_FLOOR = 0.90
 DATE_ACCURACY_FLOOR = 0.85
 LOCAL_F1_FLOOR = 0.90
 # The second development set (25 languages): an evenly spaced sample of its pages.
 FUNDUS_SAMPLE_PAGES = 60
-FUNDUS_F1_FLOOR = 0.94
+FUNDUS_F1_FLOOR = 0.945
 
 
 def _dev_set_or_skip() -> Path:

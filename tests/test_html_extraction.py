@@ -17,7 +17,8 @@ from newscrawler.extraction.errors import (
     ExtractionError,
     NoArticleText,
 )
-from newscrawler.extraction.html import extract_html
+from newscrawler.extraction.html import extract_html, tidy_paragraphs
+from newscrawler.extraction.html_metadata import PageMetadata
 from newscrawler.text.dates import parse_datetime
 from newscrawler.text.languages import normalise_language
 
@@ -392,3 +393,13 @@ def test_number_lines_inside_the_body_stay_and_repeat() -> None:
     body = f"<p>{FILLER}</p><p>2 : 1</p><p>{FILLER} Later.</p><p>2 : 1</p><p>{FILLER} End.</p>"
     paragraphs = extract_html(_page(f"<article><h1>Cup final</h1>{body}</article>")).text
     assert paragraphs.split("\n\n").count("2 : 1") == 2
+
+
+def test_a_leading_headline_goes_with_its_kicker_but_a_lead_sentence_quoting_it_stays() -> None:
+    title = "Stadtrat beschließt neuen Haushalt"
+    metadata = PageMetadata(title=title)
+    kicker = f"Nach langer Debatte{title}"  # kicker and headline glued by the markup
+    assert tidy_paragraphs(f"{kicker}\n{BODY_PARAGRAPH}", metadata) == BODY_PARAGRAPH
+    assert tidy_paragraphs(f"{title}\n{BODY_PARAGRAPH}", metadata) == BODY_PARAGRAPH
+    lead = f"{title}: das meldeten am Dienstag mehrere Mitglieder des Aufsichtsrats der Stadt."
+    assert tidy_paragraphs(f"{lead}\n{BODY_PARAGRAPH}", metadata).startswith(lead)

@@ -135,3 +135,47 @@ def test_default_candidates_are_iso_639_1_codes() -> None:
 def test_malay_and_indonesian_vocabulary_pulls_in_opposite_directions() -> None:
     assert marker_balance("Pemerintah bisa menaikkan pajak karena uang negara menipis") > 0
     assert marker_balance("Kerajaan boleh menaikkan cukai kerana wang negara berkurangan") < 0
+
+
+ENGLISH = [
+    "The central bank kept interest rates unchanged on Thursday, citing slow progress on prices.",
+    "Firefighters battled a blaze at a warehouse near the port for more than six hours overnight.",
+    "The coach said his team had learned from last week's defeat and was ready for the final.",
+    "Scientists have discovered a new species of frog in the rainforests of northern Peru.",
+    "Heavy snow closed several mountain passes and left thousands of homes without electricity.",
+]
+GERMAN = [
+    "Die Bundesregierung will die Förderung für Elektroautos im kommenden Jahr ausweiten.",
+    "Nach dem Unwetter waren in mehreren Gemeinden Straßen und Keller überflutet.",
+    "Der Trainer zeigte sich nach dem knappen Sieg erleichtert über die Leistung seiner Mannschaft.",
+    "Forscher haben in der Antarktis die älteste bekannte Eisprobe der Welt geborgen.",
+    "Die Gewerkschaft kündigte für die kommende Woche weitere Warnstreiks im Nahverkehr an.",
+]
+
+
+def _long_text(sentences: list[str], paragraphs: int) -> list[str]:
+    """Paragraphs of two sentences each, cycling through ``sentences``."""
+    count = len(sentences)
+    return [f"{sentences[i % count]} {sentences[(i + 1) % count]}" for i in range(paragraphs)]
+
+
+def test_long_article_keeps_chrome_in_another_language_at_either_end_as_a_share(
+    identifier: LanguageIdentifier,
+) -> None:
+    """A long text is read on a sample; chrome before or after the body must still be seen."""
+    body = _long_text(ENGLISH, 20)
+    for chrome in (GERMAN[:2], GERMAN[2:4]):
+        before = identifier.identify("\n".join(chrome + body))
+        after = identifier.identify("\n".join(body + chrome))
+        for result in (before, after):
+            assert result.code == "en"
+            assert 0.01 < result.shares.get("de", 0.0) < 0.2
+
+
+def test_long_document_in_two_languages_reports_both_halves(
+    identifier: LanguageIdentifier,
+) -> None:
+    text = "\n".join(_long_text(GERMAN, 50) + _long_text(ENGLISH, 30))
+    result = identifier.identify(text)
+    assert result.code == "de"
+    assert 0.25 < result.shares["en"] < 0.5 < result.shares["de"]

@@ -105,3 +105,85 @@ def test_document_of_only_chrome_has_no_text() -> None:
         text="Home | News | Sport\nSearch\n3 hours ago\n5 0 0\nLeave a Reply\n",
     )
     assert result.text == ""
+
+
+PAYWALL_BODY = (
+    "Council approves budget after long debate\n\n"
+    "The city council approved the budget on Tuesday after residents spoke for hours about "
+    "schools and roads.\n\n"
+    "Schools will receive more money for repairs, while road works will wait another year, "
+    "the mayor said.\n\n"
+    "Opposition members called the plan short-sighted and promised to fight it at the next "
+    "session.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Continue reading with a digital subscription. Already a subscriber? Log in.",
+        "You have reached your limit of free articles this month, subscribe now for unlimited "
+        "access to all our journalism, and if you are already a subscriber log in here to "
+        "keep reading.",
+        "Weiterlesen mit Z+. Sie sind bereits Abonnent? Hier anmelden.",
+        "Dieser Artikel ist nur für Abonnenten verfügbar.",
+        "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+        "Sigue leyendo con una suscripción. ¿Ya eres suscriptor? Inicia sesión.",
+        "Este contenido es exclusivo para suscriptores.",
+        "Continua a leggere con un abbonamento. Sei già abbonato? Accedi.",
+        "Lees verder met een abonnement. Al abonnee? Log in.",
+        "Этот материал доступен только для подписчиков. Уже подписаны? Войдите.",
+    ],
+)
+def test_a_subscription_prompt_after_the_body_goes_in_any_language(prompt: str) -> None:
+    result = extract_plain_text(f"{PAYWALL_BODY}\n{prompt}\n", language_of=model_language)
+    assert prompt[:30] not in result.text
+    assert result.text.rstrip().endswith("at the next session.")
+
+
+def test_a_body_sentence_about_subscribers_stays() -> None:
+    sentence = (
+        "The newspaper said the share of readers who pay rose, and that the offer reserved "
+        "for students would be extended to pensioners next year after a survey of readers."
+    )
+    result = extract_plain_text(f"{PAYWALL_BODY}\n{sentence}\n", language_of=model_language)
+    assert sentence in result.text
+
+
+MASTHEAD_BODY = PAYWALL_BODY
+
+
+@pytest.mark.parametrize(
+    ("first_line", "site_name"),
+    [
+        ("The Daily Ledger", "The Daily Ledger"),
+        ("NEWSWIRE DIGEST -- Friday edition", "NEWSWIRE DIGEST"),
+        ("Märkische Allgemeine | Die Zeitung für Brandenburg", "Märkische Allgemeine"),
+        ("Le Petit Journal — édition du soir", "Le Petit Journal"),
+    ],
+)
+def test_a_masthead_line_names_the_site(first_line: str, site_name: str) -> None:
+    result = extract_plain_text(f"{first_line}\n\n{MASTHEAD_BODY}", language_of=model_language)
+    assert result.site_name == site_name
+    assert result.title == "Council approves budget after long debate"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "Home | News | Sport | Weather",
+        "Accueil | Monde | Politique | Économie",
+        "Anasayfa | Gündem | Ekonomi | Spor",
+        "Startseite › Politik › Ausland",
+        "Tuesday, 12 March 2024",
+        "Sign in",
+        "breaking news from our correspondents",
+    ],
+)
+def test_menus_dates_and_prompts_are_not_a_masthead(first_line: str) -> None:
+    result = extract_plain_text(f"{first_line}\n\n{MASTHEAD_BODY}", language_of=model_language)
+    assert result.site_name is None
+
+
+def test_a_document_that_opens_with_its_headline_has_no_masthead() -> None:
+    assert extract_plain_text(MASTHEAD_BODY, language_of=model_language).site_name is None

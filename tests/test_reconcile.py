@@ -25,6 +25,13 @@ def test_recall_prose_right_after_the_agreed_span_is_kept_until_chrome() -> None
     assert reconcile(PROSE[:2], recall, None) == PROSE[:3]
 
 
+def test_a_subheading_after_the_agreed_span_does_not_end_the_body_when_prose_follows() -> None:
+    recall = [PROSE[0], PROSE[1], PROSE[2], "Outspoken on trade", PROSE[4], PROSE[5]]
+    assert reconcile(PROSE[:2], recall, None) == recall
+    teaser_block = [PROSE[0], PROSE[1], "Outspoken on trade", PROSE[4], "Share this article"]
+    assert reconcile(PROSE[:2], teaser_block, None) == PROSE[:2]
+
+
 def test_recall_lines_outside_the_span_need_the_declared_body_when_there_is_one() -> None:
     recall = [PROSE[0], PROSE[1], PROSE[5]]
     declared = " ".join(PROSE[:2])

@@ -9,20 +9,44 @@ instead of somewhere in a crawl.
 
 from __future__ import annotations
 
+import logging
+from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from trafilatura import bare_extraction, baseline
+from trafilatura.baseline import html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_JUSTEXT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _extract_and_compare,
+    _forum_thread_page,
+    _prepare_tree,
+    _recall_retry,
+)
+from trafilatura.external import justext_rescue
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import examine_meta as _examine_meta
 from trafilatura.metadata import extract_author as _extract_author
 from trafilatura.metadata import extract_sitename as _extract_sitename
 from trafilatura.metadata import extract_title as _extract_title
+from trafilatura.settings import Extractor
+from trafilatura.xpaths import (
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
     from trafilatura.settings import Document
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
+    "PageCascade",
     "baseline_text",
     "examine_meta",
     "extract_author",
@@ -39,6 +63,89 @@ def extraction_body(tree: HtmlElement, **options: Any) -> _Element | None:
         return None
     body: _Element | None = document.body
     return body
+
+
+class PageCascade:
+    """trafilatura's extraction passes over one page, the work on the raw tree done once.
+
+    ``bare_extraction`` copies the page and prunes it with two page-wide
+    XPath expressions before every pass; our extractor runs two or three
+    passes (precise, balanced, sometimes the full cascade) over the same
+    page, so here the copy and the prunes happen once and every pass starts
+    from that pruned tree, running the same stages ``trafilatura_sequence``
+    runs with comments off (checked against ``bare_extraction`` in the
+    tests). A forum thread (comments are its posts) goes through
+    ``bare_extraction`` itself.
+    """
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._page = tree
+        self._forum = _forum_thread_page(tree)
+        raw = None if self._forum else prune_unwanted_nodes(copy(tree), RAW_TREE_PRUNE_XPATH)
+        self._raw = (
+            None if raw is None else prune_unwanted_nodes(raw, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        )
+
+    def body(self, *, precise: bool, fast: bool) -> _Element | None:
+        """The output tree of one pass, as ``bare_extraction(tree, ...).body`` gives it."""
+        if self._raw is None:
+            return extraction_body(
+                self._page,
+                fast=fast,
+                favor_precision=precise,
+                include_comments=False,
+                include_tables=True,
+                include_links=True,
+            )
+        options = Extractor(
+            output_format="python", fast=fast, precision=precise, comments=False, links=True
+        )
+        try:
+            body, text = _sequence(self._raw, options)
+        except (TypeError, ValueError):  # what bare_extraction turns into None
+            return None
+        return body if len(text) >= options.min_output_size else None
+
+
+def _sequence(raw: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """``trafilatura_sequence`` after its raw-tree prunes, comments off, not a forum."""
+    cleaned, backup = _prepare_tree(raw, options, None)
+    if options.focus == "precision":
+        cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+    body, text = _extract_and_compare(cleaned, backup, raw, options)
+    if options.focus == "precision":
+        return body, text
+    if len(text) < options.min_extracted_size:
+        rescued, rescued_text, rescued_length = baseline(raw)
+        if rescued_length > len(text):
+            body, text = rescued, rescued_text
+    if 0 < len(text) < ESCALATION_MAX_LENGTH and len(text) < ESCALATION_PAGE_SHARE * len(
+        html2txt(raw)
+    ):
+        body, text = _escalated(raw, options, body, text)
+    return body, text
+
+
+def _escalated(
+    raw: HtmlElement, options: Extractor, body: _Element, text: str
+) -> tuple[_Element, str]:
+    """Stage 4 of the cascade: a recall retry (and jusText unless fast), kept if clearly longer."""
+    recall_options = copy(options)
+    recall_options.focus = "recall"
+    recall_body, recall_text, justext_body, justext_text = body, "", body, ""
+    try:  # trafilatura logs and skips a candidate that fails; so do we
+        recall_body, recall_text = _recall_retry(raw, recall_options, None)
+        if not options.fast:
+            justext_body, justext_text = justext_rescue(copy(raw), options)
+    except Exception as error:
+        logger.warning("trafilatura's recall retry failed: %s", error)
+    if len(justext_text) > max(len(recall_text), ESCALATION_JUSTEXT_RATIO * len(text)):
+        return justext_body, justext_text
+    if len(recall_text) >= options.min_extracted_size and len(
+        recall_text
+    ) > ESCALATION_ACCEPT_RATIO * len(text):
+        return recall_body, recall_text
+    return body, text
 
 
 def baseline_text(tree: HtmlElement) -> str:

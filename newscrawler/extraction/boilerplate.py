@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from newscrawler.extraction.classify import Kind, Line, best_segment, classify, line_score
 from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.stopwords import LanguageOf, stop_words_for
-from newscrawler.extraction.titles import first_credit, title_before
+from newscrawler.extraction.titles import first_credit, masthead, title_before
 
 __all__ = ["Cleaned", "RecurringLines", "clean_lines", "clean_paragraphs"]
 
@@ -32,6 +32,7 @@ class Cleaned:
     title: str | None
     paragraphs: list[str]
     credit: str | None
+    site_name: str | None = None
 
 
 def clean_lines(
@@ -60,7 +61,8 @@ def clean_lines(
         if line.kind is not Kind.CHROME and not rep
     ]
     title = title_before(lines, start) if find_title else None
-    return Cleaned(title, body, first_credit([*lines[:start], *lines[end:]]))
+    credit = first_credit([*lines[:start], *lines[end:]])
+    return Cleaned(title, body, credit, masthead(lines, start, title))
 
 
 def clean_paragraphs(

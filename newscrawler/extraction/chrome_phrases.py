@@ -224,7 +224,12 @@ NOTICE_PATTERNS = re.compile(
     r"(?:bereits|schon) (?:abonnent|registriert)|weiterlesen|jetzt (?:abonnieren|weiterlesen)|"
     r"déjà abonné|lire la suite|(?:ya )?eres suscriptor|seguir leyendo|sigue leyendo|"
     r"sei già abbonato|continua(?:re)? a leggere|já é assinante|continu(?:ar|e) lendo|"
-    r"al abonnee|lees verder|уже подписан|продолжить чтение|zaten abone|okumaya devam)",
+    r"al abonnee|lees verder|уже подписан|продолжить чтение|zaten abone|okumaya devam|"
+    # the rest of the article is for subscribers ("La suite est réservée aux abonnés")
+    r"réservée? aux abonnés|reserved (?:for|to) (?:subscribers|members)|"
+    r"(?:nur|exklusiv) für abonnent|exclusiv[oa] para (?:suscriptores|assinantes)|"
+    r"riservat[oa] agli abbonati|alleen voor abonnees|только для подписчиков|"
+    r"il vous reste \d+(?:[.,]\d+)?\s*% de cet article)",
     re.IGNORECASE,
 )
 TEASER_PREFIX = re.compile(

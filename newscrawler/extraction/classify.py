@@ -165,7 +165,7 @@ def classify(text: str, stops: frozenset[str], *, layout: bool = True) -> Line:
     key = phrase_key(stripped)
     words = word_count(stripped)
     ends = bool(SENTENCE_END.search(stripped))
-    notice = bool(NOTICE_PATTERNS.search(stripped)) and words <= 60
+    notice = words <= 60 and bool(NOTICE_PATTERNS.search(stripped))
     if _is_chrome(stripped, key, words, ends, layout=layout):
         return Line(stripped, key, words, Kind.CHROME, notice)
     if _is_prose(stripped, words, ends, stops):

@@ -111,5 +111,6 @@ def extract_plain_text(
         text="\n\n".join(cleaned.paragraphs),
         title=cleaned.title,
         source_credit=cleaned.credit,
+        site_name=cleaned.site_name,
         extractor="plaintext",
     )

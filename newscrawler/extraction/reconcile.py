@@ -29,6 +29,7 @@ from difflib import SequenceMatcher
 
 from newscrawler.extraction.classify import Kind, classify
 from newscrawler.text.normalise import paragraph_key
+from newscrawler.text.sentences import SENTENCE_END_CHARS
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -42,6 +43,9 @@ DECLARED_AGREEMENT = 0.5
 # ... or when the DOM text has less than this share of the declared body's (it missed it).
 DOM_MISSED_SHARE = 0.35
 NO_STOP_WORDS: frozenset[str] = frozenset()
+# A subheading inside the run is passed over when this many supported lines follow it.
+SECTION_PARAGRAPHS = 2
+SUBHEADING_MAX_CHARS = 60
 
 
 def shingle_set(text: str) -> set[tuple[str, ...]]:
@@ -77,13 +81,26 @@ def reconcile(precise: Sequence[str], recall: Sequence[str], declared: str | Non
 
 
 def _supported_run(lines: Iterator[str], declared: set[tuple[str, ...]] | None) -> list[str]:
-    """The supported lines next to the agreed span, up to the first unsupported one."""
+    """The supported lines next to the agreed span, up to the first unsupported one.
+
+    A subheading (a short line without closing punctuation) does not end the
+    run when the lines after it are supported again: the body goes on past it.
+    """
+    candidates = list(lines)
+    supported = [_supported_outside(line, declared) for line in candidates]
     run = []
-    for line in lines:
-        if not _supported_outside(line, declared):
-            break
+    for index, line in enumerate(candidates):
+        if not supported[index]:
+            ahead = supported[index + 1 : index + 1 + SECTION_PARAGRAPHS]
+            if not (_is_subheading(line) and len(ahead) == SECTION_PARAGRAPHS and all(ahead)):
+                break
         run.append(line)
     return run
+
+
+def _is_subheading(line: str) -> bool:
+    text = line.strip()
+    return 0 < len(text) <= SUBHEADING_MAX_CHARS and not text.endswith(SENTENCE_END_CHARS)
 
 
 def _supported_outside(line: str, declared: set[tuple[str, ...]] | None) -> bool:

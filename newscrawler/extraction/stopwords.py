@@ -16,7 +16,7 @@ from newscrawler.text.languages import JUSTEXT_STOPLIST
 # Tells the language of a text (an ISO 639-1 code, or any label without a stop-word list).
 LanguageOf = Callable[[str], str]
 # Only the start of a document is read to tell its language.
-LANGUAGE_SAMPLE_CHARS = 5000
+LANGUAGE_SAMPLE_CHARS = 1000
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,63 @@
+"""PageCascade runs trafilatura's passes over one prepared tree: it must give what
+``bare_extraction`` gives for every pass our extractor uses, on real-layout pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bench.extraction import (
+    LOCAL_CORPUS,
+    dev_set_path,
+    fundus_set_path,
+    load_dev_set,
+    load_fundus_set,
+)
+from newscrawler.extraction._trafilatura import PageCascade, extraction_body
+from newscrawler.extraction.html import parse_html
+
+FIXTURE = Path(__file__).parent / "fixtures" / "html" / "news_article.html"
+PASSES = [(True, True), (True, False), (False, True), (False, False)]
+
+
+def _pages() -> list[tuple[str, str]]:
+    pages = [(FIXTURE.name, FIXTURE.read_text(encoding="utf-8"))]
+    pages += [(path.name, path.read_text(encoding="utf-8")) for path in LOCAL_CORPUS.glob("*.html")]
+    # A few real pages of each development set when they are there (CI has them).
+    if (dev_set_path() / "articles.json").is_file():
+        pages += [(p.name, p.body.decode("utf-8", "replace")) for p in load_dev_set(sample=6)]
+    if (fundus_set_path() / "articles.json").is_file():
+        pages += [(p.name, p.body.decode("utf-8", "replace")) for p in load_fundus_set(sample=6)]
+    return pages
+
+
+def _serialised(body: etree._Element | None) -> bytes | None:
+    return None if body is None else etree.tostring(body, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "html"), _pages(), ids=lambda value: str(value)[:40])
+def test_every_pass_equals_bare_extraction(name: str, html: str) -> None:
+    tree = parse_html(html)
+    cascade = PageCascade(tree)
+    for precise, fast in PASSES:
+        expected = extraction_body(
+            tree,
+            fast=fast,
+            favor_precision=precise,
+            include_comments=False,
+            include_tables=True,
+            include_links=True,
+        )
+        got = cascade.body(precise=precise, fast=fast)
+        assert _serialised(got) == _serialised(expected), (name, precise, fast)
+
+
+def test_passes_leave_the_page_tree_untouched() -> None:
+    tree = parse_html(FIXTURE.read_text(encoding="utf-8"))
+    before = etree.tostring(tree)
+    cascade = PageCascade(tree)
+    for precise, fast in PASSES:
+        assert cascade.body(precise=precise, fast=fast) is not None
+    assert etree.tostring(tree) == before
