@@ -98,8 +98,10 @@ def tree_rss_mb(root):
 started = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True, errors="replace")
-samples = []
+samples, note = [], ""
 for line in process.stderr:
+    if "pages failed" in line:
+        note = line.strip()
     found = re.search(r"Progress: (\\d+) documents", line)
     if found:
         samples.append((time.perf_counter() - started, int(found.group(1)),
@@ -108,17 +110,25 @@ code = process.wait()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as handle:
     json.dump({"code": code, "wall": time.perf_counter() - started, "cpu": usage.ru_utime
-               + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "samples": samples}, handle)
+               + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "samples": samples,
+               "note": note}, handle)
 """
 
+# A page an alternative fails on (news-please needs extra packages for some languages) is
+# counted and the run goes on, as a crawl would.
 BARE = """
 import gzip, sys
 from pathlib import Path
-from typing import Any
+failed = 0
 for path in sorted(Path(sys.argv[1]).iterdir()):
     data = path.read_bytes()
     html = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8", "replace")
-    {call}
+    try:
+        {call}
+    except Exception:
+        failed += 1
+if failed:
+    print(f"  ({{failed}} pages failed)", file=sys.stderr)
 """
 TRAFILATURA = BARE.format(call="import trafilatura; trafilatura.extract(html)")
 NEWSPLEASE = BARE.format(
@@ -247,7 +257,8 @@ def stage_cpu(profile: Path, pages: int) -> str:
 
 def bare(name: str, script: str, python: str, corpus: Path, pages: int, cores: int) -> Result:
     values = measure([python, "-c", script, str(corpus)], cores, dict(os.environ), PROJECT)
-    return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"])
+    return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"],
+                  stage_ms=values["note"])  # fmt: skip
 
 
 def newsplease_python(option: str | None) -> str | None:
