@@ -168,7 +168,12 @@ def cycle(database_url: str, articles: int, rng: random.Random, folder: Path) ->
         command = crawl_command(feed, database_url, spool, jobdir)
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.DEVNULL)
         _wait_for_run(database_url, process)
-        time.sleep(rng.uniform(0.0, 4.0))  # a random moment of the crawl
+        # A random moment of the crawl, however fast it runs here: once a random share of
+        # the articles is committed, plus up to one batch's worth of time.
+        target = rng.randrange(articles)
+        while process.poll() is None and _stored(database_url) < target:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.5))
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         for _ in range(5):
@@ -177,6 +182,17 @@ def cycle(database_url: str, articles: int, rng: random.Random, folder: Path) ->
                 break
     quarantine = Quarantine(spool / f"db-{database_identity(database_url)}")
     return measure(database_url, spool, articles, quarantine)
+
+
+def _stored(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return session.scalar(select(func.count(Article.id))) or 0
+    except Exception:  # no schema yet
+        return 0
+    finally:
+        engine.dispose()
 
 
 def _wait_for_run(database_url: str, process: subprocess.Popen[bytes]) -> None:
