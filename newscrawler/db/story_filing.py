@@ -66,7 +66,6 @@ class StoryRow:
     languages: list[str]
     title: str | None
     added: int = 0  # articles this batch adds to it
-    changed: bool = False
 
 
 @dataclass(slots=True)
@@ -86,7 +85,6 @@ class PendingSignal:
 class BatchStoryIndex:
     """:class:`~newscrawler.story.cluster.StoryIndex` over one batch's prefetched rows."""
 
-    rule: MatchRule
     postings: dict[str, list[Posting]] = field(default_factory=dict)  # newest first
     signals: dict[int, Candidate] = field(default_factory=dict)
     stories: dict[int, StoryRow] = field(default_factory=dict)  # stored and new (negative ids)
@@ -116,7 +114,6 @@ class BatchStoryIndex:
             raise LookupError(f"story {story_id} does not exist")
         if counts:
             story.added += 1
-            story.changed = True
             widen_story(story, entry)
         self._index(story_id, entry)
 
@@ -167,7 +164,7 @@ class StoryFiler:
         )
 
     def _prefetch(self, session: Session, filed: list[tuple[Entry, StoryEntry]]) -> BatchStoryIndex:
-        index = BatchStoryIndex(self.rule)
+        index = BatchStoryIndex()
         entries = [story_entry for _, story_entry in filed]
         wanted = read_postings(session, entries, self.rule, index)
         index.signals.update(read_signals(session, wanted))
@@ -315,7 +312,7 @@ def _update_stories(session: Session, index: BatchStoryIndex) -> None:
         {"b_id": story_id, "b_added": row.added, "b_first": row.first_seen_at,
          "b_last": row.last_seen_at, "b_languages": row.languages, "b_title": row.title}
         for story_id, row in changed
-        if row.changed
+        if row.added
     ]  # fmt: skip
     if not rows:
         return
