@@ -97,11 +97,22 @@ def site_of(url: str) -> str:
     return str(PurePosixPath(parts.path).parent)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: ``taskset``, cpusets and affinity limit them.
+
+    ``os.cpu_count()`` counts the machine's cores; a crawl pinned to one of
+    two would start a second worker that only takes turns with the first.
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 class TextWorkers:
     """``processes`` single-process executors (0: one per core) that share their evidence."""
 
     def __init__(self, processes: int, settings: WorkerSettings) -> None:
-        count = processes if processes > 0 else (os.cpu_count() or 1)
+        count = processes if processes > 0 else usable_cores()
         context = multiprocessing.get_context("spawn")
         self.settings = settings
         self._executors = [
@@ -117,6 +128,11 @@ class TextWorkers:
         self._evidence: list[deque[Observation]] = [
             deque(maxlen=PENDING_OBSERVATIONS) for _ in range(count)
         ]
+
+    @property
+    def processes(self) -> int:
+        """How many worker processes there are."""
+        return len(self._executors)
 
     def start(self) -> None:
         """Load every worker's models now; raise here what a bad setting raises there."""

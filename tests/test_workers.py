@@ -178,3 +178,21 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs CPU affinity (Linux)")
+def test_one_worker_per_core_the_crawl_may_use() -> None:
+    # A crawl pinned to one core (taskset, a cpuset) starts one worker, not one per core of
+    # the machine; the pinning is real, done by the child process on itself.
+    script = (
+        "import os\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "from newscrawler.workers import TextWorkers, WorkerSettings\n"
+        "workers = TextWorkers(0, WorkerSettings(3, None, 0.3, 8))\n"
+        "print(workers.processes)\n"
+        "workers.shutdown()\n"
+    )
+    pinned = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    )
+    assert pinned.stdout.split() == ["1"]
