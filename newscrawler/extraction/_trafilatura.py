@@ -26,7 +26,7 @@ from trafilatura.core import (
     _recall_retry,
 )
 from trafilatura.external import justext_rescue
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.metadata import examine_meta as _examine_meta
 from trafilatura.metadata import extract_author as _extract_author
 from trafilatura.metadata import extract_sitename as _extract_sitename
@@ -109,7 +109,7 @@ class PageCascade:
 
 def _sequence(raw: HtmlElement, options: Extractor) -> tuple[_Element, str]:
     """``trafilatura_sequence`` after its raw-tree prunes, comments off, not a forum."""
-    cleaned, backup = _prepare_tree(raw, options, None)
+    cleaned, backup = _prepared(raw, options)
     if options.focus == "precision":
         cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
     body, text = _extract_and_compare(cleaned, backup, raw, options)
@@ -124,6 +124,17 @@ def _sequence(raw: HtmlElement, options: Extractor) -> tuple[_Element, str]:
     ):
         body, text = _escalated(raw, options, body, text)
     return body, text
+
+
+def _prepared(raw: HtmlElement, options: Extractor) -> tuple[HtmlElement, HtmlElement]:
+    """``_prepare_tree``; in fast mode without its backup copy, which only the comparison reads.
+
+    The copy is of the whole cleaned page, and most of our passes are fast.
+    """
+    if not options.fast:
+        return _prepare_tree(raw, options, None)
+    cleaned = convert_tags(tree_cleaning(copy(raw), options), options, None)
+    return cleaned, cleaned
 
 
 def _escalated(

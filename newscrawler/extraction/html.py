@@ -185,12 +185,24 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
     for element in body.iter() if body is not None else ():
         if element.tag in INVISIBLE_TAGS or not element.text or len(element.text) < 20:
             continue
-        if not key.startswith(_squash(element.text)[:STANDFIRST_KEY_CHARS]):
+        if not key.startswith(_squashed_start(element.text)):
             continue
         shown = WHITESPACE.sub(" ", element.text_content()).strip()
         if _squash(shown).startswith(key) and len(shown) <= STANDFIRST_SLACK * len(description):
             return shown
     return None
+
+
+def _squashed_start(text: str) -> str:
+    """``squash(text)[:STANDFIRST_KEY_CHARS]``, squashing only as much of a long text as it takes.
+
+    Squashing works character by character, so the squash of a prefix is a prefix of
+    the squash; most elements' text is far longer than the key.
+    """
+    start = _squash(text[: 4 * STANDFIRST_KEY_CHARS])
+    if len(start) < STANDFIRST_KEY_CHARS and len(text) > 4 * STANDFIRST_KEY_CHARS:
+        start = _squash(text)
+    return start[:STANDFIRST_KEY_CHARS]
 
 
 def _extract_main_text(tree: HtmlElement, metadata: PageMetadata) -> tuple[str, str]:
