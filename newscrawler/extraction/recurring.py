@@ -40,7 +40,9 @@ class RecurringLines:
         self.min_documents = min_documents
         self.capacity = capacity
         self.share = share
-        self._documents: OrderedDict[int, set[int]] = OrderedDict()
+        # Line hash -> the first ``min_documents`` document signatures it was seen in (a
+        # tuple: a set of three costs four times its memory, and there are ``capacity``).
+        self._documents: OrderedDict[int, tuple[int, ...]] = OrderedDict()
         self._outbox: list[Observation] = []
 
     def observe(self, keys: Iterable[str], document: str) -> None:
@@ -69,6 +71,6 @@ class RecurringLines:
         if seen is None:
             if len(self._documents) >= self.capacity:
                 self._documents.popitem(last=False)
-            seen = self._documents[line] = set()
-        if len(seen) < self.min_documents:
-            seen.add(signature)
+            self._documents[line] = (signature,)
+        elif len(seen) < self.min_documents and signature not in seen:
+            self._documents[line] = (*seen, signature)
