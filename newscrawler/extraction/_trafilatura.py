@@ -71,19 +71,26 @@ class PageCascade:
     ``bare_extraction`` copies the page and prunes it with two page-wide
     XPath expressions before every pass; our extractor runs two or three
     passes (precise, balanced, sometimes the full cascade) over the same
-    page, so here the copy and the prunes happen once and every pass starts
-    from that pruned tree, running the same stages ``trafilatura_sequence``
-    runs with comments off (checked against ``bare_extraction`` in the
-    tests). A forum thread (comments are its posts) goes through
-    ``bare_extraction`` itself.
+    page, so here the prunes happen once and every pass starts from that
+    pruned tree, running the same stages ``trafilatura_sequence`` runs with
+    comments off (checked against ``bare_extraction`` in the tests). A forum
+    thread (comments are its posts) goes through ``bare_extraction`` itself.
+
+    The cascade takes the tree over: the prunes (comment sections, appended
+    infinite-scroll articles) are made in place, because copying a page
+    costs as much as parsing it. What reads the page afterwards reads it
+    without those, as trafilatura's own baseline fallback does.
     """
 
     def __init__(self, tree: HtmlElement) -> None:
         self._page = tree
         self._forum = _forum_thread_page(tree)
-        raw = None if self._forum else prune_unwanted_nodes(copy(tree), RAW_TREE_PRUNE_XPATH)
         self._raw = (
-            None if raw is None else prune_unwanted_nodes(raw, REMOVE_COMMENTS_AND_LISTS_XPATH)
+            None
+            if self._forum
+            else prune_unwanted_nodes(
+                prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH), REMOVE_COMMENTS_AND_LISTS_XPATH
+            )
         )
 
     def body(self, *, precise: bool, fast: bool) -> _Element | None:
