@@ -187,8 +187,11 @@ def find_standfirst(tree: HtmlElement, description: str | None) -> str | None:
             continue
         if not key.startswith(_squashed_start(element.text)):
             continue
-        shown = WHITESPACE.sub(" ", element.text_content()).strip()
-        if _squash(shown).startswith(key) and len(shown) <= STANDFIRST_SLACK * len(description):
+        content = element.text_content()  # an element whose own text is blank passes above
+        if not _squashed_start(content).startswith(key):
+            continue
+        shown = WHITESPACE.sub(" ", content).strip()
+        if len(shown) <= STANDFIRST_SLACK * len(description):
             return shown
     return None
 
@@ -197,11 +200,14 @@ def _squashed_start(text: str) -> str:
     """``squash(text)[:STANDFIRST_KEY_CHARS]``, squashing only as much of a long text as it takes.
 
     Squashing works character by character, so the squash of a prefix is a prefix of
-    the squash; most elements' text is far longer than the key.
+    the squash; most elements' text is far longer than the key, and a container's
+    text can be a whole page.
     """
-    start = _squash(text[: 4 * STANDFIRST_KEY_CHARS])
-    if len(start) < STANDFIRST_KEY_CHARS and len(text) > 4 * STANDFIRST_KEY_CHARS:
-        start = _squash(text)
+    window = 4 * STANDFIRST_KEY_CHARS
+    start = _squash(text[:window])
+    while len(start) < STANDFIRST_KEY_CHARS and window < len(text):
+        window *= 4
+        start = _squash(text[:window])
     return start[:STANDFIRST_KEY_CHARS]
 
 
