@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from trafilatura import load_html
 
 from bench.extraction import (
     LOCAL_CORPUS,
@@ -15,7 +16,7 @@ from bench.extraction import (
     load_dev_set,
     load_fundus_set,
 )
-from newscrawler.extraction._trafilatura import PageCascade, extraction_body
+from newscrawler.extraction._trafilatura import PageCascade, extraction_body, load_page
 from newscrawler.extraction.html import parse_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "html" / "news_article.html"
@@ -76,3 +77,23 @@ def test_the_page_loses_its_comment_section_in_place() -> None:
     text = tree.text_content()
     assert "harbour plan" in text
     assert "First comment" not in text
+
+
+@pytest.mark.parametrize("declared", ["windows-1252", "shift_jis", "iso-8859-1", "utf-16"])
+def test_a_decoded_page_keeps_its_text_whatever_charset_it_declares(declared: str) -> None:
+    # The page is parsed from its UTF-8 bytes; a charset declared inside it must not make
+    # the parser read those bytes as another encoding.
+    words = "Müller’s café in Zürich — 東京の天気 — Ελλάδα"
+    page = (
+        f'<html><head><meta charset="{declared}">'
+        f'<meta http-equiv="Content-Type" content="text/html; charset={declared}">'
+        f"<title>{words}</title></head><body><p>{words}</p></body></html>"
+    )
+    tree = load_page(page)
+    assert tree is not None
+    assert tree.findtext(".//p") == words
+
+
+def test_what_is_not_html_is_refused_as_trafilatura_refuses_it() -> None:
+    assert load_page("just a line of text, no markup at all") is None
+    assert load_html("just a line of text, no markup at all") is None

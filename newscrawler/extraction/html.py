@@ -18,9 +18,8 @@ import re
 from typing import TYPE_CHECKING
 
 from lxml.etree import LxmlError
-from trafilatura import load_html
 
-from newscrawler.extraction._trafilatura import PageCascade, baseline_text
+from newscrawler.extraction._trafilatura import PageCascade, baseline_text, load_page
 from newscrawler.extraction.errors import NoArticleText
 from newscrawler.extraction.html_metadata import PageMetadata, read_metadata
 from newscrawler.extraction.reconcile import declared_body_wins, reconcile
@@ -135,7 +134,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extraction:
 
 def parse_html(html: str) -> HtmlElement:
     """Parse once with trafilatura's tolerant loader; raise when nothing parses."""
-    tree = load_html(html)
+    tree = load_page(html)
     if tree is None:
         raise NoArticleText("the document does not parse as HTML")
     return tree
