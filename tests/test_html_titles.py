@@ -215,3 +215,15 @@ def test_entities_in_a_json_ld_headline_do_not_reach_the_title() -> None:
     )
     result = extract_html(html, url="https://riverside-herald.example/green-mile")
     assert result.title == 'Mayor\'s plan for the "green mile" approved'
+
+
+def test_soft_hyphens_of_a_visible_heading_do_not_reach_the_title() -> None:
+    html = page(
+        '<meta property="og:title" content="Stadtrat beschließt neues Verkehrskonzept">'
+        '<meta property="og:type" content="article">',
+        "<h1>Stadtrat beschließt neues Ver&shy;kehrs&shy;konzept</h1>",
+        lang="de",
+    )
+    assert title_of(html, "https://stadtblatt.example/verkehr") == (
+        "Stadtrat beschließt neues Verkehrskonzept"
+    )

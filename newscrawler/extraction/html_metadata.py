@@ -32,7 +32,7 @@ from newscrawler.extraction.json_ld import (
     ld_name,
     split_names,
 )
-from newscrawler.extraction.title_choice import Heading, TitleEvidence, choose_title
+from newscrawler.extraction.title_choice import Heading, TitleEvidence, choose_title, tidy_title
 from newscrawler.text.chrome import BYLINE_WORD_PATTERN
 from newscrawler.text.dates import parse_datetime
 from newscrawler.text.languages import normalise_language
@@ -90,7 +90,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     found = _trafilatura_metadata(tree, url, search_byline=not declared_authors)
     site_name = _first_text(ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
     return PageMetadata(
-        title=choose_title(_title_evidence(tree, ld, meta, found, site_name, url)),
+        title=tidy_title(choose_title(_title_evidence(tree, ld, meta, found, site_name, url))),
         authors=clean_authors(declared_authors or split_names(found.author), site_name),
         published_at=_published_at(ld, meta, tree) or parse_datetime(found.date),
         site_name=site_name,
