@@ -254,7 +254,12 @@ def run_extractor(name: str, extractor: Extractor, pages: Sequence[LabelledPage]
 
 
 def normalise_label(value: str) -> str:
-    """Compare titles and names without case, accents-as-composed, quotes or spacing noise."""
+    """Compare titles and names without case, accents-as-composed, quotes or spacing noise.
+
+    Invisible format characters (soft hyphens, zero-width spaces and joiners)
+    are left out: a label holding one says nothing a reader could see.
+    """
+    value = "".join(c for c in value if unicodedata.category(c) != "Cf")
     value = unicodedata.normalize("NFKC", value).casefold()
     value = value.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", value).strip()

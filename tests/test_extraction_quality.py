@@ -25,6 +25,7 @@ from bench.extraction import (
     metadata_accuracy,
     ours,
     run_extractor,
+    title_matches,
 )
 
 if TYPE_CHECKING:
@@ -107,3 +108,19 @@ def test_non_english_pages_stay_above_floor() -> None:
     assert pages, "bench/corpora/html holds the non-English pages"
     run = run_extractor("ours", ours, pages)
     assert run.corpus.f1 >= LOCAL_F1_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("predicted", "label", "same"),
+    [
+        ("Ein bisschen Fortschritt", "Ein bisschen Fortschritt\u200b", True),
+        ("Helikopterlandeplatz geplant", "Helikopter\u00adlandeplatz geplant", True),
+        ("It’s  here", "it's here", True),
+        ("Helikopter-landeplatz geplant", "Helikopterlandeplatz geplant", False),
+        ("“Quoted” title", "Quoted title", False),
+    ],
+)
+def test_title_labels_compare_without_invisible_characters(
+    predicted: str, label: str, same: bool
+) -> None:
+    assert title_matches(predicted, label) is same
