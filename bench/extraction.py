@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m bench.extraction [--sample N] [--worst K] [--only ours]
+    python -m bench.extraction [--sample N] [--worst K] [--only ours] [--no-speed]
 
 It scores, on the same pages and side by side, token-shingle precision /
 recall / F1 (:mod:`bench.scoring`) and pages per second for our extractor,
@@ -434,18 +434,30 @@ def _f1(score: DocumentScore) -> float:
 
 
 def print_per_language(results: Sequence[RunResult], pages: Sequence[LabelledPage]) -> None:
-    """F1 per body language of each extractor, and ours minus bare trafilatura."""
+    """F1 per body language of each extractor, ours minus bare trafilatura, then title accuracy.
+
+    Title accuracy is given for the extractors that return a title (not the
+    text-only one), as matched pages over labelled pages of that language.
+    """
     languages = sorted({page.language or "?" for page in pages})
     names = [result.name for result in results]
+    titled = [result for result in results if any(p.title for p in result.predictions)]
     print(f"{'language':<10}{'pages':>6}" + "".join(f"{name[:14]:>16}" for name in names), end="")
     has_delta = "ours" in names and "trafilatura" in names
-    print(f"{'ours-traf':>11}" if has_delta else "")
+    print(f"{'ours-traf':>11}" if has_delta else "", end="")
+    print("".join(f"{'title ' + r.name[:9]:>17}" for r in titled))
     for language in languages:
         indices = [i for i, page in enumerate(pages) if (page.language or "?") == language]
         f1s = {r.name: score_corpus([r.scores[i] for i in indices]).f1 for r in results}
         row = f"{language:<10}{len(indices):>6}" + "".join(f"{f1s[name]:>16.3f}" for name in names)
         delta = f"{f1s['ours'] - f1s['trafilatura']:>+11.3f}" if has_delta else ""
-        print(row + delta)
+        print(row + delta + "".join(_title_cell(r, pages, indices) for r in titled))
+
+
+def _title_cell(result: RunResult, pages: Sequence[LabelledPage], indices: list[int]) -> str:
+    labelled = [i for i in indices if pages[i].title]
+    matched = sum(title_matches(result.predictions[i].title, pages[i].title) for i in labelled)
+    return f"{f'{matched}/{len(labelled)}':>17}"
 
 
 def benchmark(
@@ -461,13 +473,33 @@ def benchmark(
         print_per_language(results, pages)
     if worst:
         print_worst(results[0], pages, worst)
+        print_title_misses(results[0], pages, worst)
     return results
+
+
+def print_title_misses(result: RunResult, pages: Sequence[LabelledPage], count: int) -> None:
+    """The first ``count`` labelled pages whose title misses, predicted beside the label."""
+    misses = [
+        (page, prediction.title)
+        for prediction, page in zip(result.predictions, pages, strict=True)
+        if page.title and not title_matches(prediction.title, page.title)
+    ]
+    print(f"\n-- {min(count, len(misses))} of {len(misses)} title misses for {result.name} --")
+    for page, predicted in misses[:count]:
+        print(
+            f"{page.name} [{page.language or '?'}]\n  label: {page.title!r}\n  ours:  {predicted!r}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="evenly spaced pages of the dev set")
-    parser.add_argument("--worst", type=int, default=0, help="list the K worst pages of ours")
+    parser.add_argument(
+        "--worst",
+        type=int,
+        default=0,
+        help="list the K worst pages (F1) and K title misses of the first extractor",
+    )
     parser.add_argument("--only", nargs="+", choices=list(EXTRACTORS), default=list(EXTRACTORS))
     parser.add_argument("--no-speed", action="store_true", help="skip the CPU-time comparison")
     args = parser.parse_args(argv)
