@@ -227,3 +227,25 @@ def test_soft_hyphens_of_a_visible_heading_do_not_reach_the_title() -> None:
     assert title_of(html, "https://stadtblatt.example/verkehr") == (
         "Stadtrat beschließt neues Verkehrskonzept"
     )
+
+
+def test_product_name_inside_a_longer_declared_shop_title_is_the_title() -> None:
+    html = page(
+        '<meta property="og:title" content="Buy Trailblazer 40L Hiking Backpack Online | Summit">'
+        '<meta property="og:type" content="product">',
+        "<main><h1>Trailblazer 40L Hiking Backpack</h1></main>",
+    )
+    assert title_of(html, "https://shop.example/p/trailblazer-40") == (
+        "Trailblazer 40L Hiking Backpack"
+    )
+
+
+def test_documentation_heading_loses_its_permalink_symbol() -> None:
+    html = page(
+        "<title>Configuring the cache — Widgetlib 2.3 documentation</title>",
+        '<section><h1>Configuring the cache<a class="headerlink" href="#configuring-the-cache">'
+        "¶</a></h1></section>",
+    )
+    assert title_of(html, "https://widgetlib.readthedocs.example/en/latest/cache.html") == (
+        "Configuring the cache"
+    )

@@ -247,10 +247,17 @@ def _title_tag(tree: HtmlElement) -> str | None:
 
 
 def _headings(tree: HtmlElement, url: str | None) -> list[Heading]:
-    return [
-        Heading(_first_text(h1.text_content()) or "", links_home=_links_home(h1, url))
-        for h1 in tree.iter("h1")
-    ]
+    return [Heading(_heading_text(h1), links_home=_links_home(h1, url)) for h1 in tree.iter("h1")]
+
+
+def _heading_text(h1: HtmlElement) -> str:
+    """The heading's text without a trailing permalink symbol ("Installation¶", "Usage #")."""
+    text = _first_text(h1.text_content()) or ""
+    for link in h1.iter("a"):
+        mark = link.text_content().strip()
+        if mark and len(mark) <= 2 and not any(c.isalnum() for c in mark) and text.endswith(mark):
+            text = text[: -len(mark)].rstrip()
+    return text
 
 
 def _links_home(element: HtmlElement, url: str | None) -> bool:

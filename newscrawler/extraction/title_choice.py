@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newscrawler.text.normalise import squash
+from newscrawler.text.normalise import paragraph_key, squash
 
 # " | ", " - ", " — ", " :: " and, in Korean and Chinese titles, "ㅣ" / "丨" / "｜" without spaces.
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•:»]|-{1,2}|::)\s+|\s*[ㅣ丨｜]\s*")
@@ -177,11 +177,16 @@ def _strongly_supported(heading: str, titles: list[str]) -> str | None:
         declared = squash(title.rstrip("".join(ELLIPSIS)).rstrip())
         if key.endswith(declared) and len(declared) < len(key):
             continue  # the heading carries more words before the declared title: weak
-        if declared.endswith(key) or declared.startswith(key):
-            return heading  # the declared title adds a kicker, a subtitle or a site segment
+        if _words_within(heading, title):
+            return heading  # the declared title adds a kicker, a subtitle, a site segment
         if len(title) >= MIN_CUT_CHARS and key.startswith(declared):
             return heading  # the declared title is the heading cut short
     return None
+
+
+def _words_within(heading: str, title: str) -> bool:
+    """The heading's words, in order and together, inside the declared title."""
+    return f" {paragraph_key(heading)} " in f" {paragraph_key(title)} "
 
 
 def _with_declared_separators(heading: str, declared: str) -> str:
