@@ -249,3 +249,15 @@ def test_documentation_heading_loses_its_permalink_symbol() -> None:
     assert title_of(html, "https://widgetlib.readthedocs.example/en/latest/cache.html") == (
         "Configuring the cache"
     )
+
+
+def test_json_ld_naming_an_author_of_a_web_page_does_not_make_it_an_article() -> None:
+    html = page(
+        '<meta property="og:title" content="Trailblazer 40L hiking backpack">'
+        '<script type="application/ld+json">{"@type": "WebPage",'
+        ' "author": {"@type": "Person", "name": "Sam Reviewer"}}</script>',
+        "<main><h1>What customers say about the Trailblazer backpack</h1></main>",
+    )
+    assert title_of(html, "https://summitgear.example/p/trailblazer-40/reviews") == (
+        "Trailblazer 40L hiking backpack"
+    )

@@ -25,11 +25,13 @@ from newscrawler.extraction._trafilatura import (
     extract_title,
 )
 from newscrawler.extraction.json_ld import (
+    ARTICLE_TYPES,
     article_body,
     json_ld_article,
     ld_authors,
     ld_image,
     ld_name,
+    ld_types,
     split_names,
 )
 from newscrawler.extraction.title_choice import Heading, TitleEvidence, choose_title, tidy_title
@@ -238,7 +240,9 @@ def _title_evidence(
 
 def _declares_article(ld: dict[str, Any], meta: dict[str, str]) -> bool:
     """The page says it is one article: ``og:type`` article or a schema.org article object."""
-    return bool(ld) or meta.get("og:type", "").strip().lower() == "article"
+    return (
+        bool(ARTICLE_TYPES & ld_types(ld)) or meta.get("og:type", "").strip().lower() == "article"
+    )
 
 
 def _title_tag(tree: HtmlElement) -> str | None:
