@@ -82,7 +82,7 @@ def test_page_that_declares_no_article_keeps_its_declared_title_over_a_related_h
     html = page(
         '<meta property="og:title" content="Trailblazer 40L hiking backpack">'
         '<meta property="og:type" content="website">',
-        "<main><h1>What customers say about the Trailblazer backpack</h1></main>",
+        "<main><h1>Trailblazer backpack: customer reviews</h1></main>",
     )
     assert title_of(html, "https://summitgear.example/p/trailblazer-40/reviews") == (
         "Trailblazer 40L hiking backpack"
@@ -256,7 +256,7 @@ def test_json_ld_naming_an_author_of_a_web_page_does_not_make_it_an_article() ->
         '<meta property="og:title" content="Trailblazer 40L hiking backpack">'
         '<script type="application/ld+json">{"@type": "WebPage",'
         ' "author": {"@type": "Person", "name": "Sam Reviewer"}}</script>',
-        "<main><h1>What customers say about the Trailblazer backpack</h1></main>",
+        "<main><h1>Trailblazer backpack: customer reviews</h1></main>",
     )
     assert title_of(html, "https://summitgear.example/p/trailblazer-40/reviews") == (
         "Trailblazer 40L hiking backpack"
