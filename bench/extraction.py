@@ -445,7 +445,7 @@ def print_per_language(results: Sequence[RunResult], pages: Sequence[LabelledPag
     print(f"{'language':<10}{'pages':>6}" + "".join(f"{name[:14]:>16}" for name in names), end="")
     has_delta = "ours" in names and "trafilatura" in names
     print(f"{'ours-traf':>11}" if has_delta else "", end="")
-    print("".join(f"{'title ' + r.name[:9]:>17}" for r in titled))
+    print("".join(f"{'title:' + r.name[:15]:>22}" for r in titled))
     for language in languages:
         indices = [i for i, page in enumerate(pages) if (page.language or "?") == language]
         f1s = {r.name: score_corpus([r.scores[i] for i in indices]).f1 for r in results}
@@ -457,7 +457,7 @@ def print_per_language(results: Sequence[RunResult], pages: Sequence[LabelledPag
 def _title_cell(result: RunResult, pages: Sequence[LabelledPage], indices: list[int]) -> str:
     labelled = [i for i in indices if pages[i].title]
     matched = sum(title_matches(result.predictions[i].title, pages[i].title) for i in labelled)
-    return f"{f'{matched}/{len(labelled)}':>17}"
+    return f"{f'{matched}/{len(labelled)}':>22}"
 
 
 def benchmark(
