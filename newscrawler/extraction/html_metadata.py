@@ -25,13 +25,16 @@ from newscrawler.extraction._trafilatura import (
     extract_title,
 )
 from newscrawler.extraction.json_ld import (
+    ARTICLE_TYPES,
     article_body,
     json_ld_article,
     ld_authors,
     ld_image,
     ld_name,
+    ld_types,
     split_names,
 )
+from newscrawler.extraction.title_choice import Heading, TitleEvidence, choose_title, tidy_title
 from newscrawler.text.chrome import BYLINE_WORD_PATTERN
 from newscrawler.text.dates import parse_datetime
 from newscrawler.text.languages import normalise_language
@@ -62,14 +65,9 @@ PUBLISHED_META = (
     "cxenseparse:recs:publishtime",
 )
 LANGUAGE_META = ("og:locale", "content-language", "language", "dc.language", "inlanguage")
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•:»]|-{1,2}|::)\s+")
 BYLINE_PREFIX = re.compile(rf"^(?:{BYLINE_WORD_PATTERN})\s*:?\s+", re.IGNORECASE)
 POSTS_BY = re.compile(r"^(?:view|see|read|more)\b.*\bby\s+", re.IGNORECASE)
 MAX_AUTHOR_WORDS = 6
-WORD = re.compile(r"\w+")
-MIN_HEADING_CHARS, MAX_HEADING_CHARS = 10, 300
-MIN_HEADING_OVERLAP = 0.3  # share of the heading's words found in a declared title
-MAX_KICKER_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -94,13 +92,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     found = _trafilatura_metadata(tree, url, search_byline=not declared_authors)
     site_name = _first_text(ld_name(ld.get("publisher")), meta.get("og:site_name"), found.sitename)
     return PageMetadata(
-        title=choose_title(
-            _headings(tree),
-            [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), _title_tag(tree)],
-            found.title,
-            site_name,
-            url,
-        ),
+        title=tidy_title(choose_title(_title_evidence(tree, ld, meta, found, site_name, url))),
         authors=clean_authors(declared_authors or split_names(found.author), site_name),
         published_at=_published_at(ld, meta, tree) or parse_datetime(found.date),
         site_name=site_name,
@@ -227,32 +219,30 @@ def _unique(values: Iterator[str] | list[str]) -> list[str]:
 # --- normalising ------------------------------------------------------------------------------
 
 
-def choose_title(
-    headings: list[str],
-    declared: list[Any],
-    fallback: str | None,
+def _title_evidence(
+    tree: HtmlElement,
+    ld: dict[str, Any],
+    meta: dict[str, str],
+    found: Document,
     site_name: str | None,
     url: str | None,
-) -> str | None:
-    """The visible headline when it agrees with what the page declares, else the declared one.
+) -> TitleEvidence:
+    declared = [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")]
+    return TitleEvidence(
+        headings=_headings(tree, url),
+        declared=[*declared, _title_tag(tree)],
+        fallback=found.title,
+        site_name=site_name,
+        url=url,
+        article_page=_declares_article(ld, meta),
+    )
 
-    An ``<h1>`` is what readers see, while ``og:title`` and ``<title>`` are often
-    rewritten for search and social media; but some sites put their logo or
-    section name in the ``<h1>``, so a heading only counts when it shares words
-    with a declared title. A short kicker before the declared title ("Opinion",
-    "News") is dropped.
-    """
-    cleaned = [clean_title(_first_text(value), site_name, url) for value in declared]
-    titles = [title for title in cleaned if title]
-    site_keys = _site_keys(site_name, url)
-    for heading in headings:
-        if not MIN_HEADING_CHARS <= len(heading) <= MAX_HEADING_CHARS:
-            continue
-        if _names_site(heading, site_keys):
-            continue
-        if any(_word_overlap(heading, title) >= MIN_HEADING_OVERLAP for title in titles):
-            return _without_kicker(heading, titles)
-    return titles[0] if titles else clean_title(fallback, site_name, url)
+
+def _declares_article(ld: dict[str, Any], meta: dict[str, str]) -> bool:
+    """The page says it is one article: ``og:type`` article or a schema.org article object."""
+    return (
+        bool(ARTICLE_TYPES & ld_types(ld)) or meta.get("og:type", "").strip().lower() == "article"
+    )
 
 
 def _title_tag(tree: HtmlElement) -> str | None:
@@ -260,59 +250,28 @@ def _title_tag(tree: HtmlElement) -> str | None:
     return element.text_content() if element is not None else None
 
 
-def _headings(tree: HtmlElement) -> list[str]:
-    return [_first_text(h1.text_content()) or "" for h1 in tree.iter("h1")]
+def _headings(tree: HtmlElement, url: str | None) -> list[Heading]:
+    return [Heading(_heading_text(h1), links_home=_links_home(h1, url)) for h1 in tree.iter("h1")]
 
 
-def _word_overlap(text: str, other: str) -> float:
-    words = set(WORD.findall(text.casefold()))
-    return len(words & set(WORD.findall(other.casefold()))) / len(words) if words else 0.0
+def _heading_text(h1: HtmlElement) -> str:
+    """The heading's text without a trailing permalink symbol ("Installation¶", "Usage #")."""
+    text = _first_text(h1.text_content()) or ""
+    for link in h1.iter("a"):
+        mark = link.text_content().strip()
+        if mark and len(mark) <= 2 and not any(c.isalnum() for c in mark) and text.endswith(mark):
+            text = text[: -len(mark)].rstrip()
+    return text
 
 
-def _without_kicker(heading: str, titles: list[str]) -> str:
-    squashed = _squash(heading)
-    for title in titles:
-        key = _squash(title)
-        if key and squashed != key and squashed.endswith(key):
-            prefix_words = len(heading.split()) - len(title.split())
-            if 0 < prefix_words <= MAX_KICKER_WORDS:
-                return title
-    return heading
-
-
-def clean_title(title: str | None, site_name: str | None, url: str | None) -> str | None:
-    """Drop a trailing or leading ``| Site Name`` segment that names the site."""
-    if not title:
-        return None
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    site_keys = _site_keys(site_name, url)
-    while len(parts) > 1 and _names_site(parts[-1], site_keys):
-        parts.pop()
-    while len(parts) > 1 and _names_site(parts[0], site_keys):
-        parts.pop(0)
-    return _rejoin(title, parts)
-
-
-def _site_keys(site_name: str | None, url: str | None) -> set[str]:
-    keys = {_squash(site_name or "")}
-    host = urlsplit(url or "").hostname or ""
-    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-    if len(labels) >= 2:
-        keys.add(_squash(labels[-2]))
-    return {key for key in keys if len(key) >= 3}
-
-
-def _names_site(segment: str, site_keys: set[str]) -> bool:
-    squashed = _squash(segment)
-    return bool(squashed) and any(key in squashed or squashed in key for key in site_keys)
-
-
-def _rejoin(title: str, parts: list[str]) -> str:
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
+def _links_home(element: HtmlElement, url: str | None) -> bool:
+    """The element is a link to the site's home page (a logo), or holds only such a link."""
+    links = [element] if element.tag == "a" else list(element.iter("a"))
+    for link in links:
+        target = urlsplit(urljoin(url or "", (link.get("href") or "").strip()))
+        if target.path in ("", "/") and not target.query and not target.fragment:
+            return True
+    return False
 
 
 def clean_authors(names: list[str], site_name: str | None) -> list[str]:
