@@ -97,3 +97,22 @@ def test_a_decoded_page_keeps_its_text_whatever_charset_it_declares(declared: st
 def test_what_is_not_html_is_refused_as_trafilatura_refuses_it() -> None:
     assert load_page("just a line of text, no markup at all") is None
     assert load_html("just a line of text, no markup at all") is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # control characters and noncharacters inside the body, which libxml2 refuses
+        "<html><body><p>Vote\x00 count\x0b ends\ufffe today\x1f at noon\uffff.</p></body></html>",
+        # one at the very start too (trafilatura's own order of repairs is kept then)
+        "\x0c<!DOCTYPE html><html><body><p>Tab\tand\r\nline breaks stay.</p></body></html>",
+        # a doctype with a slash in it, and a self-closing <html/> on a later line
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd">\n<html lang="en"/>\n'
+        "<body><p>Self-closing root element repaired.</p></body></html>",
+    ],
+)
+def test_the_page_is_repaired_as_trafilatura_repairs_it(page: str) -> None:
+    ours, theirs = load_page(page), load_html(page)
+    assert ours is not None and theirs is not None
+    assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
+    assert "\x00" not in ours.text_content() and "\ufffe" not in ours.text_content()

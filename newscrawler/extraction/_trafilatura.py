@@ -13,6 +13,7 @@ import logging
 from copy import copy
 from typing import TYPE_CHECKING, Any
 
+from lxml.html import fromstring
 from trafilatura import bare_extraction, baseline
 from trafilatura.baseline import html2txt
 from trafilatura.core import (
@@ -32,7 +33,14 @@ from trafilatura.metadata import extract_author as _extract_author
 from trafilatura.metadata import extract_sitename as _extract_sitename
 from trafilatura.metadata import extract_title as _extract_title
 from trafilatura.settings import Extractor
-from trafilatura.utils import fromstring_bytes, is_dubious_html, repair_faulty_html
+from trafilatura.utils import (
+    DOCTYPE_TAG,
+    FAULTY_HTML,
+    HTML_PARSER,
+    INVALID_XML_CHARS,
+    is_dubious_html,
+    repair_faulty_html,
+)
 from trafilatura.xpaths import (
     RAW_TREE_PRUNE_XPATH,
     REMOVE_COMMENTS_AND_LISTS_XPATH,
@@ -45,6 +53,13 @@ if TYPE_CHECKING:
     from trafilatura.settings import Document
 
 logger = logging.getLogger(__name__)
+
+# What trafilatura's INVALID_XML_CHARS matches, as UTF-8: the ASCII control characters but
+# tab, line feed and carriage return, and the noncharacters U+FFFE and U+FFFF.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+NONCHARACTER_BYTES = ("\ufffe".encode(), "\uffff".encode())
+# repair_faulty_html looks for a self-closing <html/> in this much of the page.
+PAGE_START_CHARS = 4096
 
 __all__ = [
     "PageCascade",
@@ -67,11 +82,44 @@ def load_page(html: str) -> HtmlElement | None:
     dev sets' 679 pages). The repairs and the not-HTML test are ``load_html``'s.
     """
     beginning = html[:50].lower()
-    tree = fromstring_bytes(repair_faulty_html(html, beginning))
-    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+    try:
+        tree = fromstring(_repaired_utf8(html, beginning), parser=HTML_PARSER)
+    except Exception as error:  # what load_html logs and turns into None
+        logger.error("lxml could not parse the page: %s", error)
+        return None
+    if is_dubious_html(beginning) and len(tree) < 2:
         logger.debug("parsed tree length %d: not HTML", len(tree))
         return None
     return tree
+
+
+def _repaired_utf8(html: str, beginning: str) -> bytes:
+    """``repair_faulty_html(html).encode("utf-8")``, its control characters deleted as bytes.
+
+    trafilatura deletes them with a regular expression over the whole string;
+    in UTF-8 an ASCII control byte or the encoding of U+FFFE/U+FFFF is never
+    part of another character, so deleting the bytes is the same and costs a
+    tenth. The start-of-page repairs run on the string first, as there, unless
+    the start holds a control character (then trafilatura's own order is kept).
+    """
+    if INVALID_XML_CHARS.search(html, 0, PAGE_START_CHARS) is not None:
+        return repair_faulty_html(html, beginning).encode("utf-8", "surrogatepass")
+    repaired = _repair_page_start(html, beginning).encode("utf-8", "surrogatepass")
+    repaired = repaired.translate(None, CONTROL_BYTES)
+    for noncharacter in NONCHARACTER_BYTES:
+        repaired = repaired.replace(noncharacter, b"")
+    return repaired
+
+
+def _repair_page_start(html: str, beginning: str) -> str:
+    """The doctype and self-closing ``<html/>`` repairs of ``repair_faulty_html``."""
+    if "doctype" in beginning:
+        first_line, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", first_line, count=1) + "\n" + rest
+    for line in html[:PAGE_START_CHARS].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            return FAULTY_HTML.sub(r"\1>", html, count=1)
+    return html
 
 
 def extraction_body(tree: HtmlElement, **options: Any) -> _Element | None:
