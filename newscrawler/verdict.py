@@ -23,6 +23,10 @@ DATABASE = 3  # the database was unavailable: documents were left in the journal
 NOTHING_FETCHED = 4  # no document came in: every fetch failed, or nothing matched
 OUTPUT = 5  # the -o/-O feed export failed
 INTERRUPTED = 6  # stopped before the end (Ctrl-C, SIGTERM)
+FRONTIER = 7  # the shared Redis frontier stayed unreachable: this worker gave up its share
+
+# The close reason of a worker that waited FRONTIER_REDIS_OUTAGE_SECONDS for Redis in vain.
+FRONTIER_OUTAGE_REASON = "redis_unavailable"
 
 # Spiders for which having nothing to do is normal (an empty journal, an empty database).
 MAY_BE_EMPTY = frozenset({"replay", "reextract"})
@@ -53,6 +57,12 @@ def judge(values: Mapping[str, Any], spider: str, close_reason: str) -> Verdict:
     failed = stats.failed_fetches(values)
     if close_reason in INTERRUPTED_REASONS:
         return Verdict(INTERRUPTED, f"interrupted ({close_reason}) after {documents} documents")
+    if close_reason == FRONTIER_OUTAGE_REASON:
+        return Verdict(
+            FRONTIER,
+            f"the Redis frontier stayed unreachable; stopped after {documents} documents, "
+            "the requests it held left in Redis for the other workers or the next run",
+        )
     if journaled:
         return Verdict(
             DATABASE,

@@ -281,5 +281,27 @@ def test_workers_wait_for_redis_and_resume(
     assert all("Redis unreachable" in log and "Redis is back" in log for log in logs)
 
 
+def test_a_worker_that_loses_redis_for_good_exits_non_zero(
+    site: LatencySite, postgres_url: str, tmp_path: Path
+) -> None:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (scripts/test installs it as root)")
+    port, datadir = free_port(), str(tmp_path / "redis")
+    Path(datadir).mkdir()
+    redis = redis_process(port, datadir)
+    command = fleet_command(
+        site, f"redis://127.0.0.1:{port}", postgres_url, tmp_path / "spool", "gone-1",
+        "-s", "FRONTIER_REDIS_OUTAGE_SECONDS=2",
+    )  # fmt: skip
+    worker = start(command)
+    try:
+        wait_for_article_hits(site, 10)
+    finally:
+        redis.kill()
+        redis.wait(timeout=10)
+    (log,) = finish([worker], timeout=120, allowed=(7,))
+    assert "FAILED (exit 7): the Redis frontier stayed unreachable" in log.splitlines()[-1]
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))

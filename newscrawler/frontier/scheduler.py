@@ -51,6 +51,7 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis import connection, picklecompat
 from scrapy_redis.scheduler import Scheduler
 
+from newscrawler import verdict
 from newscrawler.extensions import services
 from newscrawler.frontier.fleet import Fleet
 from newscrawler.frontier.keys import RunKeys, clean_name
@@ -63,7 +64,7 @@ logger = logging.getLogger(__name__)
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 START_REQUESTS_DONE = object()  # signal sent by FleetStartMiddleware
-OUTAGE_REASON = "redis_unavailable"
+OUTAGE_REASON = verdict.FRONTIER_OUTAGE_REASON
 
 STAT_RUN = "newscrawler/frontier/run"
 STAT_WORKER = "newscrawler/frontier/worker"
