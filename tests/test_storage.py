@@ -142,3 +142,17 @@ def test_database_password_never_reaches_the_log(run_crawl: CrawlRunner) -> None
     result = run_crawl("seeds", "-s", "STORE_RECONNECT_SECONDS=60", database_url=url, returncode=3)
     assert "newsreader:***@127.0.0.1:9/news" in result.stderr
     assert "s3cret-Pa55" not in result.stderr
+
+
+def test_a_sqlite_file_whose_folder_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("a file where the database's folder should be")
+    result = crawl(
+        "seeds",
+        database_url=f"sqlite:///{in_the_way / 'news.sqlite3'}",
+        spool_dir=tmp_path / "spool",
+        returncode=3,  # documents kept in the journal, as for any unreachable database
+    )
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert f"Cannot create the folder of the SQLite database {in_the_way}" in result.stderr
+    assert pending_documents(tmp_path / "spool") == 4  # the four seeds wait in the journal

@@ -7,6 +7,7 @@ through :func:`mask_url` so that credentials stay out of logs.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from newscrawler.credentials import mask_credentials
+
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -39,7 +42,7 @@ def make_engine(url: str, *, writer: bool = False, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _make_folder_of(Path(database).expanduser())
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
         begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
@@ -61,3 +64,15 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _make_folder_of(database: Path) -> None:
+    """Create the SQLite file's folder; when it cannot be, say why (SQLite only says it can't open).
+
+    Opening then fails as an unreachable database does: a crawl journals its
+    documents and exits 3, a command reports the database; no traceback.
+    """
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        logger.error("Cannot create the folder of the SQLite database %s: %s", database, error)
