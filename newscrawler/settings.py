@@ -60,7 +60,9 @@ EXTENSIONS = {
     # LogStats plus documents/s and our counts (and a terminal bar with PROGRESS_BAR)
     "scrapy.extensions.logstats.LogStats": None,
     "newscrawler.progress.ProgressStats": 0,
+    "newscrawler.closing.CloseWhenItemsDone": 0,  # works around scrapy/scrapy#7029
 }
+CLOSE_CHECK_SECONDS = 0.25  # how often a closing spider checks for empty pipelines
 PROGRESS_BAR = False  # newscrawler reextract / replay-spool turn it on on a terminal
 
 # -- web crawls: politeness and scheduled runs ---------------------------------

@@ -357,6 +357,27 @@ def test_cc_news_replay_with_filters_and_limit(
     assert set(db_state(limited)["articles"]) == {"story-0.html", "story-1.html", "story-2.html"}
 
 
+def test_a_replay_closed_early_stops_once_its_pipelines_are_empty(
+    sqlite_url: str, spool_dir: Path, tmp_path: Path
+) -> None:
+    # CLOSESPIDER_ITEMCOUNT closes the spider with documents still in the pipelines; the
+    # close must wait for them (stored, not lost) and then end the run, not hang.
+    out = ArchiveBuilder(tmp_path / "big.warc.gz")
+    for number in range(150):
+        out.response(f"https://herald.example/story-{number}.html", article_html(
+            f"Story {number}", prose(500 + number)))  # fmt: skip
+    archive = out.close()
+    command = crawl_command("warc", "-a", f"path={archive}", "-s", "CLOSESPIDER_ITEMCOUNT=10",
+                            database_url=sqlite_url, spool_dir=spool_dir)  # fmt: skip
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Spider closed (closespider_itemcount)" in result.stderr
+    runs = db_state(sqlite_url)["runs"]
+    fetched = runs[0].stats["newscrawler/documents"]
+    assert 10 <= fetched < 150  # closed early, yet everything that came in was stored
+    assert len(db_state(sqlite_url)["articles"]) == fetched
+
+
 def test_reader_decodes_chunked_gzip_payloads_and_checks_digests(tmp_path: Path) -> None:
     body = article_html("Chunked", prose(3))
     packed = gzip.compress(body)
