@@ -219,6 +219,21 @@ def test_leaving_gives_unfinished_leases_back(redis_client: Redis) -> None:
     assert 0 < redis_client.ttl(fleet.keys.requests) <= 60
 
 
+def test_a_lease_whose_answer_was_lost_goes_back_to_the_queue(redis_client: Redis) -> None:
+    # Redis ran the lease script, then the connection dropped: the worker never got the
+    # request. Once Redis is back, only the leases the worker knows stay leased.
+    fleet = _fleet(redis_client, "a")
+    fleet.join()
+    fleet.enqueue(b"kept", 1, "fp-kept")
+    fleet.enqueue(b"lost", 2, "fp-lost")
+    kept = fleet.lease()
+    assert kept is not None and kept[1] == b"kept"
+    assert fleet.lease() is not None  # its answer "never arrived"
+    assert fleet.requeue_unknown({kept[0]}) == 1
+    assert redis_client.zrange(fleet.keys.requests, 0, -1) == [b"lost"]
+    assert fleet.held() == [kept[0]]
+
+
 def test_frontier_status_and_reset_commands(redis_url: str, redis_client: Redis) -> None:
     fleet = _fleet(redis_client, "w1")
     fleet.join()

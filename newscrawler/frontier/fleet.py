@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from redis import Redis
 
     from newscrawler.frontier.keys import RunKeys
@@ -179,9 +181,23 @@ class Fleet:
         self.refresh_ttl()
         return int(dead), int(moved)
 
+    def held(self) -> list[str]:
+        """The lease ids Redis holds for this worker."""
+        return [_text(key) for key in self.server.hkeys(self.leases_key)]
+
+    def requeue_unknown(self, known: Collection[str]) -> int:
+        """Put back in the queue the leases Redis holds for this worker but ``known`` lacks.
+
+        A lease is one atomic script; when the connection drops after Redis ran
+        it, the request is leased to this worker, which never received it. A
+        live worker's leases are never reaped, so the run could not end.
+        """
+        orphans = [lease for lease in self.held() if lease not in known]
+        return self.requeue(orphans) if orphans else 0
+
     def leave(self) -> int:
         """Give every lease still held back to the queue and leave the run."""
-        lease_ids = [_text(key) for key in self.server.hkeys(self.leases_key)]
+        lease_ids = self.held()
         moved = self.requeue(lease_ids) if lease_ids else 0
         pipe = self.server.pipeline()
         pipe.zrem(self.keys.workers, self.worker)

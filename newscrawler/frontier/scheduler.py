@@ -70,6 +70,7 @@ STAT_RUN = "newscrawler/frontier/run"
 STAT_WORKER = "newscrawler/frontier/worker"
 STAT_LEASED = "newscrawler/frontier/leased"
 STAT_RELEASED = "newscrawler/frontier/released"
+STAT_ORPHANS = "newscrawler/frontier/requeued_lost_leases"
 STAT_REQUEUED = "newscrawler/frontier/requeued_from_dead_workers"
 STAT_GIVEN_BACK = "newscrawler/frontier/given_back_on_close"
 STAT_WAITED = "newscrawler/frontier/waited_for_fleet"
@@ -365,6 +366,14 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         self.down_since = None
         self.last_beat = 0.0
         self.reap_after = time.monotonic() + self.fleet.lease_timeout
+        orphans = self.fleet.requeue_unknown(self.leased)
+        if orphans:
+            self.inc(STAT_ORPHANS, orphans)
+            logger.warning(
+                "%d request(s) leased to this worker as Redis went down, never received: "
+                "back in the queue",
+                orphans,
+            )
 
     def inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
