@@ -252,14 +252,19 @@ def test_the_fleet_together_keeps_one_workers_rate_per_site(
     assert rate <= 1.1 / delay, f"{rate:.1f} requests/s, over the {1 / delay:.0f}/s of one worker"
 
 
-def test_workers_wait_for_redis_and_resume(
-    site: LatencySite, postgres_url: str, tmp_path: Path
-) -> None:
+def own_redis(tmp_path: Path) -> tuple[int, str, subprocess.Popen[bytes]]:
+    """A Redis of this test's own (port, data folder, process), to stop and restart."""
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (scripts/test installs it as root)")
     port, datadir = free_port(), str(tmp_path / "redis")
     Path(datadir).mkdir()
-    redis = redis_process(port, datadir)  # keeps its data across the restart
+    return port, datadir, redis_process(port, datadir)
+
+
+def test_workers_wait_for_redis_and_resume(
+    site: LatencySite, postgres_url: str, tmp_path: Path
+) -> None:
+    port, datadir, redis = own_redis(tmp_path)  # keeps its data across the restart
     command = fleet_command(
         site, f"redis://127.0.0.1:{port}", postgres_url, tmp_path / "spool", "outage-1"
     )
@@ -284,11 +289,7 @@ def test_workers_wait_for_redis_and_resume(
 def test_a_worker_that_loses_redis_for_good_exits_non_zero(
     site: LatencySite, postgres_url: str, tmp_path: Path
 ) -> None:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (scripts/test installs it as root)")
-    port, datadir = free_port(), str(tmp_path / "redis")
-    Path(datadir).mkdir()
-    redis = redis_process(port, datadir)
+    port, _, redis = own_redis(tmp_path)
     command = fleet_command(
         site, f"redis://127.0.0.1:{port}", postgres_url, tmp_path / "spool", "gone-1",
         "-s", "FRONTIER_REDIS_OUTAGE_SECONDS=2",
