@@ -74,9 +74,10 @@ RETRY_AFTER_MAX = 120  # longest wait (seconds) before a retry, Retry-After incl
 RETRY_BACKOFF_BASE = 1.0  # wait before the first retry without Retry-After; doubles each time
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-# Scrapy starts this many item tasks for every response, whatever it yields; our spiders'
-# responses yield one article each (archives yield theirs from start()). At Scrapy's 100
-# the tasks cost the crawl's main process 13 % of its CPU (679 pages, three runs each).
+# Scrapy starts this many tasks for every response's output, whatever it yields. An article
+# response yields one item, a feed or sitemap its links (only queued, 16 at a time is no
+# slower), and archives yield from start(). At Scrapy's 100 the tasks cost the crawl's main
+# process 13 % of its CPU (679 pages, three runs each).
 CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5

@@ -227,10 +227,14 @@ def _title_evidence(
     site_name: str | None,
     url: str | None,
 ) -> TitleEvidence:
-    declared = [ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")]
     return TitleEvidence(
         headings=_headings(tree, url),
-        declared=[*declared, _title_tag(tree)],
+        declared=[
+            ld.get("headline"),
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+            _title_tag(tree),
+        ],
         fallback=found.title,
         site_name=site_name,
         url=url,
