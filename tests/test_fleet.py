@@ -304,5 +304,34 @@ def test_a_worker_that_loses_redis_for_good_exits_non_zero(
     assert "FAILED (exit 7): the Redis frontier stayed unreachable" in log.splitlines()[-1]
 
 
+def test_a_worker_gives_up_on_redis_even_with_links_waiting_to_be_queued(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Links found after Redis went away wait in memory, so the engine never idles: the
+    worker must still stop after the outage limit (it used to wait for ever)."""
+    port, _, redis = own_redis(tmp_path)
+    with serve(count=150, latency=1.0) as slow:
+        command = fleet_command(
+            slow, f"redis://127.0.0.1:{port}", postgres_url, tmp_path / "spool", "gone-2",
+            "-s", "FRONTIER_REDIS_OUTAGE_SECONDS=2",
+        )  # fmt: skip
+        worker = start(command)
+        try:  # Redis goes while a child sitemap (100 links) is on its way
+            wait_for_hit(slow, "/sitemap-0.xml")
+        finally:
+            redis.kill()
+            redis.wait(timeout=10)
+        (log,) = finish([worker], timeout=120, allowed=(7,))
+    assert "Redis unreachable for 2 s; stopping" in log
+    assert "FAILED (exit 7): the Redis frontier stayed unreachable" in log.splitlines()[-1]
+
+
+def wait_for_hit(site: LatencySite, path: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while path not in site.fetches():
+        assert time.monotonic() < deadline, f"{path} was never requested"
+        time.sleep(0.01)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))

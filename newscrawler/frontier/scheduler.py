@@ -47,6 +47,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import connection, picklecompat
 from scrapy_redis.scheduler import Scheduler
@@ -95,6 +96,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
     reap_after: float
     started: bool
     waiting: bool
+    gave_up: bool
+    closing: Any  # the Deferred of closing the spider on a long outage
     poller: Any
     heart: Heartbeat
 
@@ -132,6 +135,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
         instance.reap_after = 0.0
         instance.started = False
         instance.waiting = False
+        instance.gave_up = False
+        instance.closing = None
         instance.poller = create_looping_call(instance.poll)
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(instance.start_requests_done, signal=START_REQUESTS_DONE)
@@ -292,8 +297,33 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
             self.poll_redis()
         except REDIS_DOWN as error:
             self.redis_down(error)
+            self.close_if_down_too_long()
         except Exception:  # the looping call would stop for good: log, and poll again
             logger.exception("Polling the fleet run failed")
+
+    def close_if_down_too_long(self) -> None:
+        """Give up on Redis even when the engine never idles (requests wait in memory).
+
+        :meth:`spider_idle` gives up too, but the engine is not idle while requests
+        wait in memory to be queued, so without this a worker whose page yielded
+        links as Redis went away would wait for ever.
+        """
+        engine = self.crawler.engine
+        if not self.down_too_long() or engine is None or self.closing is not None:
+            return
+        self.closing = deferred_from_coro(engine.close_spider_async(reason=OUTAGE_REASON))
+
+    def down_too_long(self) -> bool:
+        """Redis has been away for ``FRONTIER_REDIS_OUTAGE_SECONDS`` (said once, here)."""
+        if self.down_since is None or time.monotonic() - self.down_since < self.outage_seconds:
+            return False
+        if not self.gave_up:
+            self.gave_up = True
+            logger.error(
+                "Redis unreachable for %.0f s; stopping (leases stay for other workers)",
+                self.outage_seconds,
+            )
+        return True
 
     def poll_redis(self) -> None:
         if self.down_since is not None:
@@ -331,12 +361,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no ty
                 self.server.ping()
                 self.redis_back()
         if self.down_since is not None:
-            if time.monotonic() - self.down_since < self.outage_seconds:
+            if not self.down_too_long():
                 raise DontCloseSpider
-            logger.error(
-                "Redis unreachable for %.0f s; stopping (leases stay for other workers)",
-                self.outage_seconds,
-            )
             raise CloseSpider(OUTAGE_REASON)
         try:
             self.release_finished()
