@@ -102,13 +102,8 @@ class Services:
 
     def checkpoint_counts(self) -> None:
         """After a commit, the counts so far go with the next one: a killed run keeps them."""
-        run = self.store.run
-        if run is None or self.crawler.stats is None:
-            return
-        for name, value in run_counts(
-            CrawlSummary.from_stats(self.crawler.stats.get_stats())
-        ).items():
-            setattr(run, name, value)
+        if self.crawler.stats is not None:
+            self.store.counts = run_counts(CrawlSummary.from_stats(self.crawler.stats.get_stats()))
 
     def journal_failed(self, error: OSError) -> None:
         """The journal cannot be written: stop fetching and close with a reason that says so."""

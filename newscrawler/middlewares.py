@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -223,10 +224,10 @@ class RevisitMiddleware:
         shared = services(crawler)
         return cls(crawler, shared.store, shared.config.revisit_interval)
 
-    def process_request(self, request: Request) -> None:
-        if not request.meta.get("newscrawler_article") or not self.store.available():
+    async def process_request(self, request: Request) -> None:
+        if not request.meta.get("newscrawler_article") or not await self.store.usable():
             return
-        state = self.store.url_state(url_key(request.url))
+        state = await self.store.call(partial(self.store.url_state, url_key(request.url)))
         if state is None or state.article_id is None:
             return
         age = (datetime.now(UTC) - state.fetched_at).total_seconds()

@@ -2,12 +2,13 @@
 
 The decision (see :mod:`newscrawler.dedup.decide`) travels with the item to
 the Store stage, which carries it out; exact duplicates skip the stages in
-between.
+between. Its query runs on the store's database thread.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
@@ -41,7 +42,7 @@ class DedupPipeline:
         shared = services(crawler)
         return cls(shared.store, shared.deduplicator, crawler)
 
-    def process_item(self, item: Article) -> Article:
+    async def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
         canonical = adapter["canonical_url"]
         problem = url_problem(canonical) if canonical else None
@@ -54,18 +55,19 @@ class DedupPipeline:
             adapter["canonical_url"] = None
         key = article_url_key(adapter["raw"].url, adapter["canonical_url"])
         adapter["url_key"] = key
-        if not self.store.available():
+        if not await self.store.usable():
             return item  # the Store stage leaves it in the journal
         try:
-            decision = self.decide(adapter, key)
+            decision = await self.store.call(partial(self.decide, adapter, key))
         except DBAPIError as error:
-            self.store.went_offline(error)
+            await self.store.lose_transaction(error)
             return item
         adapter["content_hash"] = decision.content_hash
         adapter["dedup"] = decision
         return item
 
     def decide(self, adapter: ItemAdapter, key: str) -> Decision:
+        """On the database thread: the decision, or a 304's stored article."""
         raw = adapter["raw"]
         if raw.status != NOT_MODIFIED:
             return self.deduplicator.decide(adapter["text"], key, adapter.get("fingerprint"))

@@ -2,14 +2,18 @@
 
 Rows are built and written by :class:`~newscrawler.db.repository.Repository`.
 A document stays in the journal until its transaction commits (offline: it
-stays there for the next crawl). A batch that clashes with another writer
-is decided and written again after an awaited random pause.
+stays there for the next crawl): the entries a commit returns are the ones
+marked done. A batch that clashes with another writer is decided and written
+again after an awaited random pause. Staging and commits run on the store's
+database thread; the journal and the stats are only touched here, on the
+reactor's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
+    from newscrawler.db.repository import Entry
     from newscrawler.dedup.decide import Decision
     from newscrawler.items import Article, ExportedArticle
 
@@ -49,18 +54,26 @@ class StoragePipeline:
         await self.flush()
 
     async def process_item(self, item: Article) -> ExportedArticle:
-        if not self.store.available():
+        if not await self.store.usable():
             self.stats.inc_value(stats.JOURNALED)
             return item.exported(JOURNALED)
-        decision = item.dedup or self.decide(item)  # None: no database when Dedup ran
-        self.store.repository.stage(item, decision)
-        if item.journal_id is not None:
-            self.journal.done_after_commit(item.journal_id)
-        if len(self.store.repository.entries) >= self.batch_size:
+        try:
+            decision, staged = await self.store.call(partial(self.stage, item))
+        except DBAPIError as error:  # deciding (no database when Dedup ran) failed
+            await self.store.lose_transaction(error)
+            self.stats.inc_value(stats.JOURNALED)
+            return item.exported(JOURNALED)
+        if staged >= self.batch_size:
             await self.flush()
         # What leaves the pipeline (and -o/-O feed exports write): the clean contract fields.
         item.stored_id = decision.article_id  # known for what was stored before this batch
         return item.exported(decision.outcome.value)
+
+    def stage(self, item: Article) -> tuple[Decision, int]:
+        """On the database thread: stage the item; return its decision and the batch's size."""
+        decision = item.dedup or self.decide(item)  # None: no database when Dedup ran
+        self.store.repository.stage(item, decision)
+        return decision, len(self.store.repository.entries)
 
     def decide(self, article: Article) -> Decision:
         decision = self.deduplicator.decide(
@@ -73,24 +86,33 @@ class StoragePipeline:
         """Commit the batch; on a clash with another writer, decide it again and retry."""
         async with self.flushing:
             for attempt in range(CONFLICT_ATTEMPTS):
-                if not self.store.available() or not self.store.repository.entries:
+                if not await self.store.usable() or not self.store.repository.entries:
                     return
+                redecide = attempt > 0 or self.store.repository.stale
                 try:
-                    return self.commit(redecide=attempt > 0 or self.store.repository.stale)
+                    committed = await self.store.call(partial(self.commit, redecide))
                 except DBAPIError as error:
                     if not is_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
-                        return self.store.went_offline(error)
-                    self.store.repository.rollback()
+                        return await self.store.lose_transaction(error)
+                    await self.store.call(self.store.repository.rollback)
                     await asyncio.sleep(random.uniform(0, 0.05 * 2**attempt))
+                else:
+                    return self.committed(committed)
 
-    def commit(self, redecide: bool) -> None:
+    def commit(self, redecide: bool) -> list[Entry]:
+        """On the database thread: (decide again and) commit the staged batch."""
         if redecide:
             self.redecide()
-        for entry in self.store.repository.commit():
+        return self.store.commit()
+
+    def committed(self, entries: list[Entry]) -> None:
+        """Count what the batch stored and mark exactly its documents done in the journal."""
+        for entry in entries:
             for key in entry.stat_keys:
                 self.stats.inc_value(key)
             if entry.story_how is not None:
                 self.stats.inc_value(stats.story_key(entry.story_how))
+            self.journal.done_after_commit(entry.article.journal_id)
         self.journal.committed()
 
     def redecide(self) -> None:
