@@ -49,6 +49,8 @@ class RawDocument:
     replayed: bool = False
     # Its entry in this crawl's write-ahead journal, once journaled (or replayed from it).
     journal_entry: int | None = None
+    # True when read back from the journal an earlier crawl left (it may be stored already).
+    resumed: bool = False
     _compressed: bytes | None = field(default=None, compare=False)
 
     def compressed_body(self) -> bytes:

@@ -159,3 +159,29 @@ def test_a_duplicate_moves_last_seen_forward_and_records_url_state(store: Articl
     assert states == {"https://a.example/1": row.id, "https://b.example/2": row.id}
     state = store.url_state(url_key("https://b.example/2"))
     assert state is not None and state.etag is not None and state.fetched_at == later
+
+
+def test_a_resumed_fetch_is_not_sighted_again_by_the_next_run(database_url: str) -> None:
+    """A crawl killed after its commit, before the journal marked the batch done: the next
+    run replays the batch from the journal. Those fetches have their sighting already."""
+    text, fetched = prose(random.Random(11)), datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    for run in ("killed", "resumed"):
+        store = ArticleStore(database_url)
+        store.open(run)
+        item = article("https://a.example/1", text, fetched_at=fetched)
+        item.raw.resumed = run == "resumed"
+        assert stage(store, Deduplicator(store), item).outcome is (
+            Outcome.NEW if run == "killed" else Outcome.UNCHANGED
+        )
+        store.repository.commit()
+        store.close("finished", {}, {})
+    assert count(database_url, Sighting) == 1
+
+    store = ArticleStore(database_url)  # a later fetch of the same page is a new sighting
+    store.open("later")
+    later = article("https://a.example/1", text, fetched_at=fetched + timedelta(hours=7))
+    later.raw.resumed = True  # even when it, too, comes back from a journal
+    stage(store, Deduplicator(store), later)
+    store.repository.commit()
+    store.close("finished", {}, {})
+    assert count(database_url, Sighting) == 2

@@ -463,11 +463,19 @@ class Repository:
             self.session.execute(BANDS.insert(), rows)
 
     def _insert_sightings(self, batch: list[Entry]) -> None:
-        """Record that a URL yielded its article in this run; once per URL per run."""
+        """Record that a URL yielded its article in this run; once per URL per run.
+
+        A fetch is sighted once, whichever run stores it: a document replayed from the
+        journal of a crawl killed after its commit, before the journal marked it done,
+        already has its sighting (same URL, same fetch time).
+        """
+        recorded = self._sighted_fetches([e.article.raw for e in batch if e.article.raw.resumed])
         rows = []
         for entry in batch:
             raw = entry.article.raw
             if raw.url in self._sighted or raw.url in self._sighted_open:
+                continue
+            if (raw.url, raw.fetched_at) in recorded:
                 continue
             self._sighted_open.add(raw.url)
             rows.append({
@@ -476,6 +484,15 @@ class Repository:
             })  # fmt: skip
         if rows:
             self.session.execute(self._insert(SIGHTINGS).on_conflict_do_nothing(), rows)
+
+    def _sighted_fetches(self, raws: list[items.RawDocument]) -> set[tuple[str, datetime]]:
+        """Which of these fetches (URL, fetch time) have a sighting already."""
+        if not raws:
+            return set()
+        query = select(SIGHTINGS.c.url, SIGHTINGS.c.fetched_at)
+        wanted = {(raw.url, raw.fetched_at) for raw in raws}
+        found = self._select_in(query, SIGHTINGS.c.url, sorted({url for url, _ in wanted}))
+        return {(row.url, row.fetched_at) for row in found} & wanted
 
     def _upsert_url_states(self, batch: list[Entry]) -> None:
         """What the fetch of the page (and of the URL that led to it) returned."""

@@ -288,7 +288,7 @@ class Journal:
                 )  # fmt: skip
                 self.done(number)
                 continue
-            raw.journal_entry = number
+            raw.journal_entry, raw.resumed = number, True
             yield raw
 
     def _screen(
