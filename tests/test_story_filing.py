@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -96,3 +97,34 @@ def test_a_rolled_back_batch_is_filed_again_and_leaves_no_dangling_story(
     engine.dispose()
     assert stored == first.story_id
     assert signals == 1
+
+
+def test_two_writers_joining_one_story_at_once_keep_both_languages(postgres_url: str) -> None:
+    """Each writer writes the story's language list whole: the second must read it after
+    the first commits, or the first one's language is lost."""
+    writers = [ArticleStore(postgres_url) for _ in range(2)]
+    for writer in writers:
+        writer.before_articles.append(StoryFiler(MatchRule()).file)
+        writer.open("test")
+    first, second = writers
+    stage(first, article(1, EVENT))
+    first.repository.commit()
+    german, french = article(2, EVENT, hours=1), article(3, EVENT, hours=2)
+    german.language, french.language = "de", "fr"
+    stage(first, german)
+    first.repository.write_pending()  # joined, not committed yet
+    racing = threading.Thread(target=lambda: (stage(second, french), second.repository.commit()))
+    racing.start()
+    racing.join(timeout=1.0)  # the second writer now waits on the first one's story row
+    first.repository.commit()
+    racing.join(timeout=30)
+    assert not racing.is_alive()
+    for writer in writers:
+        writer.close("finished", {}, {})
+
+    engine = make_engine(postgres_url)
+    with Session(engine) as session:
+        (story,) = session.scalars(select(Story))
+    engine.dispose()
+    assert german.story_id == french.story_id == story.id
+    assert (story.article_count, sorted(story.languages)) == (3, ["de", "en", "fr"])

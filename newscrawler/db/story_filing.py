@@ -18,8 +18,9 @@ A rollback undoes the stories with the articles that carry their ids, and the
 retry files the batch again, so a story id never points at a story that was
 rolled back. Counts and times of existing stories are updated relative to
 what is stored (``article_count + n``), so two writers do not lose each
-other's articles; the language list is written whole (a race can drop one
-language from it, which ``newscrawler stories --rebuild`` recomputes).
+other's articles; the language list is written whole, so the stories a
+batch joins are read ``FOR UPDATE`` (another writer joining the same story
+waits for this batch's commit and reads its languages).
 """
 
 from __future__ import annotations
@@ -266,10 +267,18 @@ def read_article_stories(session: Session, ids: set[int]) -> Iterator[tuple[int,
 
 
 def read_stories(session: Session, ids: set[int]) -> Iterator[tuple[int, StoryRow]]:
+    """The stored stories the batch joins, locked until it commits.
+
+    Their language list is written back whole: without the lock, another writer's
+    batch joining the same story between this read and that write would lose its
+    language. Rows are locked in id order, so two batches cannot deadlock on them.
+    (SQLite's writer already holds the database's write lock.)
+    """
     columns = (STORIES.c.id, STORIES.c.first_seen_at, STORIES.c.last_seen_at,
                STORIES.c.languages, STORIES.c.title)  # fmt: skip
     for chunk in _chunks(ids):
-        for row in session.execute(select(*columns).where(STORIES.c.id.in_(chunk))):
+        query = select(*columns).where(STORIES.c.id.in_(chunk)).order_by(STORIES.c.id)
+        for row in session.execute(query.with_for_update()):
             first, last = row.first_seen_at, row.last_seen_at
             yield row.id, StoryRow(first, last, list(row.languages), row.title)
 
