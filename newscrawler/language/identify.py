@@ -10,23 +10,28 @@ bylines, bread crumbs), and the body language is the one with the largest
 weighted share. The shares are kept so mixed documents can be found later.
 
 py3langid is the classifier (chosen by measurement, see ``bench/language.py``
-and ``docs/language.md``); Indonesian and Malay, which its model confuses on
-news text, are settled by a vocabulary check (:mod:`.malay_indonesian`).
+and ``docs/language.md``), its model read for all pieces of a text at once by
+:mod:`.scores` (py3langid's own scores, in numpy); Indonesian and Malay, which
+its model confuses on news text, are settled by a vocabulary check
+(:mod:`.malay_indonesian`).
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from py3langid.langid import MODEL_FILE
 from py3langid.langid import LanguageIdentifier as _Py3LangId
 
 from newscrawler.language.malay_indonesian import settle_malay_indonesian
+from newscrawler.language.scores import Automaton, ModelScorer, Scores
 from newscrawler.text.languages import UNDETERMINED as UNDETERMINED
 from newscrawler.text.languages import labels_for, to_iso639_1
 from newscrawler.text.scripts import LETTER_OR_MARK as _LETTER_OR_MARK
@@ -36,6 +41,8 @@ from newscrawler.text.sentences import SENTENCE_SPLIT as _SENTENCE_SPLIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    import numpy.typing as npt
 
 DEFAULT_MIN_CONFIDENCE = 0.3
 DEFAULT_MIN_CHARS = 8
@@ -71,8 +78,7 @@ class LanguageResult:
     shares: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):
     text: str
     weight: float
     letters: float  # letter_weight(text), before the fragment discount
@@ -82,6 +88,12 @@ class _Segment:
 def shared_model() -> _Py3LangId:
     """The py3langid model, loaded once per process (about a second)."""
     return _Py3LangId.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@cache
+def shared_automaton() -> Automaton | None:
+    """The model's byte automaton in numpy form, checked once per process."""
+    return Automaton.of(shared_model())
 
 
 def supported_languages() -> list[str]:
@@ -101,35 +113,108 @@ def _is_fragment(sentence: str, letters: float) -> bool:
     """A short line without sentence punctuation: a menu item, byline or label."""
     if sentence.endswith(_SENTENCE_END):
         return False
-    return len(sentence.split()) <= FRAGMENT_MAX_WORDS and letters < 40
+    return letters < 40 and len(sentence.split()) <= FRAGMENT_MAX_WORDS
+
+
+# The non-empty lines of str.splitlines(): runs of anything but its line boundaries.
+_LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+# Per BMP code point: 1 if it is a letter or mark (_LETTER_OR_MARK), +2 if wide (_WIDE_CHAR).
+_LETTER_BIT, _WIDE_BIT = 1, 2
+_BMP = 0x10000
+
+
+@cache
+def _bmp_classes() -> npt.NDArray[np.uint8]:
+    """``_LETTER_BIT``/``_WIDE_BIT`` of every BMP character, from the patterns themselves."""
+    classes = np.zeros(_BMP, dtype=np.uint8)
+    characters = "".join(map(chr, range(_BMP)))
+    for pattern, bit in ((_LETTER_OR_MARK, _LETTER_BIT), (_WIDE_CHAR, _WIDE_BIT)):
+        classes[[match.start() for match in pattern.finditer(characters)]] |= bit
+    return classes
+
+
+def _character_classes(text: str) -> npt.NDArray[np.uint8]:
+    """``_LETTER_BIT``/``_WIDE_BIT`` per character of ``text``."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _bmp_classes()[np.minimum(points, _BMP - 1)]
+    for index in np.flatnonzero(points >= _BMP).tolist():  # emoji, rare CJK: few, by pattern
+        character = text[index]
+        letter = _LETTER_OR_MARK.fullmatch(character) is not None
+        wide = _WIDE_CHAR.fullmatch(character) is not None
+        classes[index] = _LETTER_BIT * letter + _WIDE_BIT * wide
+    return classes
+
+
+class _Sentences(NamedTuple):
+    """The stripped non-empty sentences of a text's lines, with where they are."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    lines: list[int]  # the line each sentence is on
+
+    def add(self, piece: str, start: int, line: int) -> None:
+        """Keep ``piece`` (at ``start`` of the text, on ``line``), stripped, unless blank."""
+        sentence = piece.strip()
+        if sentence:
+            begin = start + len(piece) - len(piece.lstrip())
+            self.texts.append(sentence)
+            self.starts.append(begin)
+            self.ends.append(begin + len(sentence))
+            self.lines.append(line)
+
+    def letter_weights(self, text: str) -> list[float]:
+        """:func:`letter_weight` of every sentence, counted over the whole text at once."""
+        classes = _character_classes(text)
+        letters = np.concatenate(([0], np.cumsum(classes & _LETTER_BIT)))
+        wide = np.concatenate(([0], np.cumsum(classes >> 1)))
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        counts = (letters[ends] - letters[starts]).tolist()
+        wides = (wide[ends] - wide[starts]).tolist()
+        return [
+            count + (_WIDE_CHAR_WEIGHT - 1.0) * wide
+            for count, wide in zip(counts, wides, strict=True)
+        ]
+
+
+def _sentences(text: str) -> _Sentences:
+    """What ``_SENTENCE_SPLIT.split`` cuts each of ``text.splitlines()`` into, stripped."""
+    found = _Sentences([], [], [], [])
+    for number, line_match in enumerate(_LINE.finditer(text)):
+        line, base = line_match.group(), line_match.start()
+        last = 0
+        for cut in _SENTENCE_SPLIT.finditer(line):
+            found.add(line[last : cut.start()], base + last, number)
+            last = cut.end()
+        found.add(line[last:], base + last, number)
+    return found
 
 
 def _segments(text: str) -> list[_Segment]:
     """Weighted pieces of ``text``: sentences of a line merged up to CHUNK_WEIGHT."""
-    segments = []
-    for line in text.splitlines():
-        segments.extend(_line_chunks(line))
-    return segments
-
-
-def _line_chunks(line: str) -> list[_Segment]:
-    chunks: list[_Segment] = []
+    sentences = _sentences(text)
+    if not sentences.texts:
+        return []
+    segments: list[_Segment] = []
     pending: list[str] = []
     pending_weight = pending_letters = 0.0
-    for sentence in (part.strip() for part in _SENTENCE_SPLIT.split(line)):
-        if not sentence:
-            continue
-        letters = letter_weight(sentence)
+    current = sentences.lines[0]
+    weights = sentences.letter_weights(text)
+    for sentence, line, letters in zip(sentences.texts, sentences.lines, weights, strict=True):
+        if line != current and pending:  # a chunk never spans lines
+            segments.append(_Segment(" ".join(pending), pending_weight, pending_letters))
+            pending, pending_weight, pending_letters = [], 0.0, 0.0
+        current = line
         weight = letters * FRAGMENT_WEIGHT if _is_fragment(sentence, letters) else letters
         pending.append(sentence)
         pending_weight += weight
         pending_letters += letters
         if pending_weight >= CHUNK_WEIGHT:
-            chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
+            segments.append(_Segment(" ".join(pending), pending_weight, pending_letters))
             pending, pending_weight, pending_letters = [], 0.0, 0.0
     if pending:
-        chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
-    return chunks
+        segments.append(_Segment(" ".join(pending), pending_weight, pending_letters))
+    return segments
 
 
 class LanguageIdentifier:
@@ -149,8 +234,9 @@ class LanguageIdentifier:
         self.min_confidence = min_confidence
         self.min_chars = min_chars
         self.languages = self._validated(languages)
-        self._model = copy.copy(shared_model())
-        self._model.set_languages(labels_for(set(self.languages), shared_model().labels))
+        model = copy.copy(shared_model())
+        model.set_languages(labels_for(set(self.languages), shared_model().labels))
+        self._scorer = ModelScorer(model, shared_automaton())
 
     @staticmethod
     def _validated(languages: Sequence[str] | None) -> list[str]:
@@ -190,23 +276,28 @@ class LanguageIdentifier:
             judged.append(
                 _Segment(joined, sum(s.weight for s in short), sum(s.letters for s in short))
             )
-        return [(segment, *self._classify(segment.text)) for segment in judged]
+        scores = self._scorer.scores([segment.text for segment in judged])
+        return [
+            (segment, *self._decided(segment.text, found))
+            for segment, found in zip(judged, scores, strict=True)
+        ]
 
-    def _classify(self, text: str) -> tuple[str, float]:
-        """ISO 639-1 code and probability for one piece of text."""
-        label, probability = self._model.classify(text)
+    def _decided(self, text: str, scores: Scores) -> tuple[str, float]:
+        """ISO 639-1 code and probability for one piece of text, from its scores."""
+        label, probability = self._scorer.classify(scores)
         code = to_iso639_1(label) or UNDETERMINED
         if code in {"id", "ms"}:
-            return settle_malay_indonesian(text, self._model.rank(text), self.languages)
+            return settle_malay_indonesian(text, self._scorer.rank(scores), self.languages)
         return code, probability
 
     def _confidence_of(self, body: str, code: str) -> float:
         """Probability of ``code`` on the sentences that voted for it."""
         body = body[:CONFIDENCE_SAMPLE_CHARS]
-        found, probability = self._classify(body)
+        scores = self._scorer.scores([body])[0]
+        found, probability = self._decided(body, scores)
         if found == code:
             return probability
-        ranked: list[tuple[str, float]] = self._model.rank(body)
+        ranked = self._scorer.rank(scores)
         return float(sum(p for label, p in ranked if to_iso639_1(label) == code))
 
 
