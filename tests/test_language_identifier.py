@@ -232,7 +232,7 @@ SEGMENTED_TEXTS = [
 
 @pytest.mark.parametrize("text", SEGMENTED_TEXTS)
 def test_segments_are_the_plain_per_sentence_reading(text: str) -> None:
-    from newscrawler.language.identify import _segments
+    from newscrawler.language.segments import segments as _segments
 
     assert [tuple(segment) for segment in _segments(text)] == reference_segments(text)
 
@@ -241,8 +241,9 @@ SENTENCE_PIECES = st.sampled_from(
     ["Der Rat tagte", "政府は発表した", "حكومة", "नई योजना", "😀", "𠀀", "e\u0301", "\ud800", "x"]
 )
 SEPARATORS = st.sampled_from(
-    [" ", ". ", "! ", "? ", "; ", "。", "！", "؟", "।", "…", "\n", "\r\n", "\u2028", "\u3000", "  "]
-)
+    [" ", ". ", "! ", "? ", "; ", "。", "！", "؟", "।", "…", "\n", "\r\n", "\u2028", "\u3000", "  ",
+     ".", "..", ".\n", " .", "\t", "\x1c", "\r", "؟ ", "। \n", "。 ", "? \u3000x", ". \x1f"]
+)  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None)
@@ -250,7 +251,7 @@ SEPARATORS = st.sampled_from(
 def test_random_texts_segment_as_the_plain_reading(
     parts: list[tuple[str, str]], noise: str
 ) -> None:
-    from newscrawler.language.identify import _segments
+    from newscrawler.language.segments import segments as _segments
 
     text = "".join(piece + separator for piece, separator in parts) + noise
     assert [tuple(segment) for segment in _segments(text)] == reference_segments(text)
