@@ -16,7 +16,6 @@ and month or weekday names are no entities at all.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections.abc import Iterator
@@ -25,9 +24,11 @@ from dataclasses import dataclass, field
 from wordfreq import get_frequency_dict
 
 from newscrawler.story.names import entity_key, fold
-from newscrawler.story.quantities import dates, month_number, quantities
+from newscrawler.story.quantities import MONTHS, dates, quantities
 
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.](?=[^\W\d_]))*", re.UNICODE)
+# A letter, then letters and digits, with ' ’ . inside when a letter follows (U.S, O'Neill);
+# written so that the engine never backtracks.
+WORD = re.compile(r"[^\W\d_][^\W_]*+(?:['’.][^\W\d_][^\W_]*+)*+")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“„«‚(\[—–-]\s*)$")
 QUOTED = re.compile(r"[\"“„«‚»]([^\"“”„«»‚‘\n]{2,40})[\"”“»‘«]")
 WEEKDAYS = frozenset({fold(day) for day in (
@@ -81,7 +82,7 @@ class Rarity:
         lowered = word.lower()
         cached = self._cache.get((lowered, language or ""))
         if cached is None:
-            forms = {lowered, re.sub(r"(?:['’]s|s)$", "", lowered)}  # Japans, Trump's
+            forms = {lowered, _without_plural_s(lowered)}  # Japans, Trump's
             cached = max(self._lookup(form, code) for form in forms for code in ("en", language))
             if len(self._cache) >= CACHE_SIZE:  # a long crawl meets ever more names
                 self._cache.clear()
@@ -131,9 +132,12 @@ class SignalExtractor:
 
     def __init__(self, rarity: Rarity | None = None) -> None:
         self.rarity = rarity or Rarity()
-        # Per word: its entity key and whether it names a month or a weekday (names recur
-        # across a crawl's articles; bounded like the rarity cache).
+        # Names recur across a crawl's articles, so what is known of a word is kept (bounded
+        # like the rarity cache): per word its entity key and whether it names a month or a
+        # weekday; per word and language its Zipf frequency (None: never an entity) and weight.
         self._words: dict[str, tuple[str | None, bool]] = {}
+        self._zipfs: dict[tuple[str, str | None], float | None] = {}
+        self._weights: dict[tuple[str, str | None], float] = {}
 
     def extract(self, text: str, title: str | None = None, language: str | None = None) -> Signals:
         body = f"{title}\n{text}" if title else text
@@ -148,32 +152,39 @@ class SignalExtractor:
     def entities(
         self, text: str, language: str | None, title_end: int
     ) -> Iterator[tuple[str, float]]:
-        candidates = list(self._candidates(text, title_end))
+        candidates = self._candidates(text, title_end)
         mid_sentence = {key for key, _, initial in candidates if not initial}
         for key, word, initial in candidates:
-            zipf = self.rarity.zipf(word, language)
-            if zipf >= FUNCTION_WORD_ZIPF or self._word(word)[1]:
+            zipf = self._entity_zipf(word, language)
+            if zipf is None:
                 continue
             if initial and key not in mid_sentence and zipf >= RARE_ZIPF:
                 continue
-            yield key, self.rarity.weight(word, language)
+            yield key, self._weight(word, language)
 
-    def _candidates(self, text: str, title_end: int) -> Iterator[tuple[str, str, bool]]:
+    def _candidates(self, text: str, title_end: int) -> list[tuple[str, str, bool]]:
         """(key, word, opens a sentence or the title) for capitalised and quoted words."""
-        quoted = [match.span(1) for match in QUOTED.finditer(text)]
-        starts = [start for start, _ in quoted]
+        quotes = iter([match.span(1) for match in QUOTED.finditer(text)])
+        # The quote the words reached so far are in or before (words come in text order).
+        quote_start, quote_end = next(quotes, _NO_QUOTE)
+        found = []
         for match in WORD.finditer(text):
+            start = match.start()
+            while start >= quote_end:
+                quote_start, quote_end = next(quotes, _NO_QUOTE)
+            in_quote = start >= quote_start
             word = match.group(0).strip(".'’")
-            at = bisect.bisect_right(starts, match.start()) - 1
-            in_quote = at >= 0 and match.start() < quoted[at][1]
             if not (word[:1].isupper() or in_quote):
                 continue
             key = self._word(word)[0]
             if key is None:
                 continue
-            before = text[max(0, match.start() - 3) : match.start()]
-            initial = match.start() < title_end or bool(SENTENCE_START.search(before))
-            yield key, word, initial and not in_quote
+            # In the title, or after a sentence end in the three characters before the word.
+            initial = start < title_end or (
+                SENTENCE_START.search(text, max(0, start - 3), start) is not None
+            )
+            found.append((key, word, initial and not in_quote))
+        return found
 
     def _word(self, word: str) -> tuple[str | None, bool]:
         """(entity key, names a month or weekday) of a word, computed once."""
@@ -184,7 +195,37 @@ class SignalExtractor:
             found = self._words[word] = (entity_key(word), _is_calendar_word(word))
         return found
 
+    def _entity_zipf(self, word: str, language: str | None) -> float | None:
+        """The word's Zipf frequency, or None for a function word or a calendar word."""
+        found = self._zipfs.get((word, language), _UNKNOWN)
+        if found is _UNKNOWN:
+            zipf = self.rarity.zipf(word, language)
+            found = None if zipf >= FUNCTION_WORD_ZIPF or self._word(word)[1] else zipf
+            if len(self._zipfs) >= CACHE_SIZE:
+                self._zipfs.clear()
+            self._zipfs[(word, language)] = found
+        return found  # type: ignore[return-value]
+
+    def _weight(self, word: str, language: str | None) -> float:
+        found = self._weights.get((word, language))
+        if found is None:
+            if len(self._weights) >= CACHE_SIZE:
+                self._weights.clear()
+            found = self._weights[(word, language)] = self.rarity.weight(word, language)
+        return found
+
+
+_NO_QUOTE = (math.inf, math.inf)
+_UNKNOWN = object()
+
+
+def _without_plural_s(word: str) -> str:
+    """``word`` without a final ``'s``, ``’s`` or ``s``."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
 
 def _is_calendar_word(word: str) -> bool:
     folded = fold(word.rstrip("."))
-    return folded in WEEKDAYS or month_number(word) is not None
+    return folded in WEEKDAYS or folded in MONTHS
