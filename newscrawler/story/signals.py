@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wordfreq import get_frequency_dict
 
@@ -133,11 +134,9 @@ class SignalExtractor:
     def __init__(self, rarity: Rarity | None = None) -> None:
         self.rarity = rarity or Rarity()
         # Names recur across a crawl's articles, so what is known of a word is kept (bounded
-        # like the rarity cache): per word its entity key and whether it names a month or a
-        # weekday; per word and language its Zipf frequency (None: never an entity) and weight.
-        self._words: dict[str, tuple[str | None, bool]] = {}
-        self._zipfs: dict[tuple[str, str | None], float | None] = {}
-        self._weights: dict[tuple[str, str | None], float] = {}
+        # like the rarity cache), with its Zipf frequency and weight in the language it was
+        # last met in.
+        self._words: dict[str, _Word] = {}
 
     def extract(self, text: str, title: str | None = None, language: str | None = None) -> Signals:
         body = f"{title}\n{text}" if title else text
@@ -155,12 +154,12 @@ class SignalExtractor:
         candidates = self._candidates(text, title_end)
         mid_sentence = {key for key, _, initial in candidates if not initial}
         for key, word, initial in candidates:
-            zipf = self._entity_zipf(word, language)
-            if zipf is None:
+            known = self._judged(word, language)
+            if known.never_entity:
                 continue
-            if initial and key not in mid_sentence and zipf >= RARE_ZIPF:
+            if initial and key not in mid_sentence and known.zipf >= RARE_ZIPF:
                 continue
-            yield key, self._weight(word, language)
+            yield key, self._weight(word, known)
 
     def _candidates(self, text: str, title_end: int) -> list[tuple[str, str, bool]]:
         """(key, word, opens a sentence or the title) for capitalised and quoted words."""
@@ -176,7 +175,7 @@ class SignalExtractor:
             word = match.group(0).strip(".'’")
             if not (word[:1].isupper() or in_quote):
                 continue
-            key = self._word(word)[0]
+            key = self._word(word).key
             if key is None:
                 continue
             # In the title, or after a sentence end in the three characters before the word.
@@ -186,37 +185,45 @@ class SignalExtractor:
             found.append((key, word, initial and not in_quote))
         return found
 
-    def _word(self, word: str) -> tuple[str | None, bool]:
-        """(entity key, names a month or weekday) of a word, computed once."""
+    def _word(self, word: str) -> _Word:
+        """What is known of a word: its entity key and whether it names a month or weekday."""
         found = self._words.get(word)
         if found is None:
             if len(self._words) >= CACHE_SIZE:
                 self._words.clear()
-            found = self._words[word] = (entity_key(word), _is_calendar_word(word))
+            found = self._words[word] = _Word(entity_key(word), _is_calendar_word(word))
         return found
 
-    def _entity_zipf(self, word: str, language: str | None) -> float | None:
-        """The word's Zipf frequency, or None for a function word or a calendar word."""
-        found = self._zipfs.get((word, language), _UNKNOWN)
-        if found is _UNKNOWN:
+    def _judged(self, word: str, language: str | None) -> _Word:
+        """The word with its Zipf frequency in ``language`` (looked up once per language)."""
+        known = self._word(word)
+        if not known.judged or known.language != language:
             zipf = self.rarity.zipf(word, language)
-            found = None if zipf >= FUNCTION_WORD_ZIPF or self._word(word)[1] else zipf
-            if len(self._zipfs) >= CACHE_SIZE:
-                self._zipfs.clear()
-            self._zipfs[(word, language)] = found
-        return found  # type: ignore[return-value]
+            never = zipf >= FUNCTION_WORD_ZIPF or known.calendar
+            known = self._words[word] = known._replace(
+                judged=True, language=language, zipf=zipf, never_entity=never, weight=None
+            )
+        return known
 
-    def _weight(self, word: str, language: str | None) -> float:
-        found = self._weights.get((word, language))
-        if found is None:
-            if len(self._weights) >= CACHE_SIZE:
-                self._weights.clear()
-            found = self._weights[(word, language)] = self.rarity.weight(word, language)
-        return found
+    def _weight(self, word: str, known: _Word) -> float:
+        if known.weight is None:
+            weight = self.rarity.weight(word, known.language)
+            self._words[word] = known._replace(weight=weight)
+            return weight
+        return known.weight
+
+
+class _Word(NamedTuple):
+    key: str | None
+    calendar: bool  # names a month or a weekday
+    judged: bool = False  # whether the fields below are filled in, for ``language``
+    language: str | None = None
+    zipf: float = 0.0
+    never_entity: bool = False  # a function word or a calendar word
+    weight: float | None = None  # computed when first needed
 
 
 _NO_QUOTE = (math.inf, math.inf)
-_UNKNOWN = object()
 
 
 def _without_plural_s(word: str) -> str:
