@@ -190,7 +190,8 @@ SIGNAL_PIECES = st.sampled_from(
     ["March", "Mar.", "mars", "марта", "Juli", "février", "Okt", "May", "th", "st", "thursday",
      "12", "5", "123", "1.500", "2,5", "2026", "3rd", "9th", "de", "bis", "to", "-", "–", "%",
      "Trump's", "O'Neill", "U.S.", "«Stargate»", '"moonshot"', "„Zeit“", "iPhone", "3Com",
-     "Меркель", "Zürich", "x", "A", "Ab", "_", "ﬁ", "²", "Ⅻ"]
+     "Меркель", "Zürich", "x", "A", "Ab", "_", "ﬁ", "²", "Ⅻ", "Ⓐ", "ǅemal", "ß", "É",
+     "𝐀𝐁c", "𐐀𐐨", "𝐚", "😀", "'Neill", ".Com", "1A", "a1B", "9.Zeit", "’Arc"]
 )  # fmt: skip
 GLUE = st.sampled_from(["", " ", "  ", ". ", ".", ",", "\n", "\u00a0", "-", "'", "’", "(", " de "])
 SIGNAL_TEXT = st.lists(st.tuples(SIGNAL_PIECES, GLUE), max_size=30).map(

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 from wordfreq import get_frequency_dict
@@ -163,16 +164,10 @@ class SignalExtractor:
 
     def _candidates(self, text: str, title_end: int) -> list[tuple[str, str, bool]]:
         """(key, word, opens a sentence or the title) for capitalised and quoted words."""
-        quotes = iter([match.span(1) for match in QUOTED.finditer(text)])
-        # The quote the words reached so far are in or before (words come in text order).
-        quote_start, quote_end = next(quotes, _NO_QUOTE)
+        quotes = [match.span(1) for match in QUOTED.finditer(text)]
         found = []
-        for match in WORD.finditer(text):
-            start = match.start()
-            while start >= quote_end:
-                quote_start, quote_end = next(quotes, _NO_QUOTE)
-            in_quote = start >= quote_start
-            word = match.group(0).strip(".'’")
+        for start, word, in_quote in _capitalised_or_quoted(text, quotes):
+            word = word.strip(".'’")
             if not (word[:1].isupper() or in_quote):
                 continue
             key = self._word(word).key
@@ -224,6 +219,101 @@ class _Word(NamedTuple):
 
 
 _NO_QUOTE = (math.inf, math.inf)
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_CONNECTORS = "'’."  # inside a WORD when a letter follows
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _capital_word() -> re.Pattern[str]:
+    """WORD for words whose first letter is a capital (``str.isupper``) in the BMP.
+
+    Astral capitals (Deseret, mathematical letters...) are left out: a class
+    with them is read range by range at every character, one without them is
+    a bitmap.
+    """
+    capitals = [point for point in range(0x10000) if _is_capital(chr(point))]
+    return re.compile(_character_class(capitals) + WORD.pattern.removeprefix(r"[^\W\d_]"))
+
+
+def _is_capital(character: str) -> bool:
+    return character.isupper() and _LETTER.match(character) is not None
+
+
+def _character_class(points: list[int]) -> str:
+    ranges: list[list[int]] = []
+    for point in points:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+def _capitalised_or_quoted(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, str, bool]]:
+    """(start, word, in a quote) of the WORDs of ``text`` that start with a capital or in
+    one of ``quotes``, in text order: what ``WORD.finditer`` yields, less the lower-case
+    words outside quotes, without going through those."""
+    found = _capitalised(text, _capital_word().finditer(text), quotes)
+    astral = [  # words from astral capitals, looked for among the few astral characters
+        match
+        for character in _ASTRAL.finditer(text)
+        if _is_capital(character.group()) and (match := WORD.match(text, character.start()))
+    ]
+    if astral:
+        found += _capitalised(text, iter(astral), quotes)
+    for start, end in quotes:  # after an opening quote no word is under way
+        for match in WORD.finditer(text, start):
+            if match.start() >= end:
+                break
+            found.append((match.start(), match.group(0), True))
+    if quotes or astral:
+        found.sort()
+    return found
+
+
+def _capitalised(
+    text: str, matches: Iterator[re.Match[str]], quotes: list[tuple[int, int]]
+) -> list[tuple[int, str, bool]]:
+    """The capitalised matches that are WORDs of their own, outside ``quotes``.
+
+    A match can start inside a word (``Phone`` in ``iPhone``); it then ends
+    where that word does, so no word that starts later is missed.
+    """
+    spans = iter(quotes)
+    quote_start, quote_end = next(spans, _NO_QUOTE)
+    found = []
+    for match in matches:
+        start = match.start()
+        while start >= quote_end:
+            quote_start, quote_end = next(spans, _NO_QUOTE)
+        if start < quote_start and _starts_word(text, start):
+            found.append((start, match.group(0), False))
+    return found
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether the WORD scan of ``text`` starts a word at ``at`` (a letter).
+
+    A word under way goes on over letters, digits and connectors followed by a
+    letter; so ``at`` is inside one when, back from it over digits and such
+    connectors, a letter comes before anything else.
+    """
+    if at == 0 or text[at - 1].isspace():
+        return True
+    index = at - 1
+    while index >= 0:
+        character = text[index]
+        if character in _CONNECTORS:
+            if _LETTER.match(text, index + 1) is None:
+                return True  # no word goes on over this connector
+        elif _LETTER.match(character):
+            return False
+        elif not _LETTER_OR_DIGIT.match(character):
+            return True
+        index -= 1
+    return True
 
 
 def _without_plural_s(word: str) -> str:
