@@ -109,12 +109,17 @@ def test_scores_are_bit_for_bit_py3langids(model: Py3LangId, scorer: ModelScorer
         assert scorer.rank(found) == model.rank(text)
 
 
-def test_a_language_restricted_model_scores_as_py3langid_restricted(model: Py3LangId) -> None:
+@pytest.mark.parametrize("languages", [["de", "en", "fr", "ru", "ja"], ["sr", "hr", "bs"]])
+def test_a_language_restricted_model_scores_as_py3langid_restricted(
+    model: Py3LangId, languages: list[str]
+) -> None:
     restricted = copy.copy(model)
-    restricted.set_languages(["de", "en", "fr", "ru", "ja"])
-    scorer = ModelScorer(restricted, shared_automaton())
+    restricted.set_languages(languages)
+    scorer = ModelScorer(model, shared_automaton(), set(languages))
+    assert scorer.labels == restricted.nb_classes
     for text, found in zip(VARIED_TEXTS, scorer.scores(VARIED_TEXTS), strict=True):
         assert np.array_equal(found, restricted._decide(text)), repr(text[:40])
+        assert scorer.rank(found) == restricted.rank(text)
 
 
 @settings(max_examples=150, deadline=None)

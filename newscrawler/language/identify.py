@@ -19,7 +19,6 @@ its model confuses on news text, are settled by a vocabulary check
 
 from __future__ import annotations
 
-import copy
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -100,9 +99,8 @@ class LanguageIdentifier:
         self.min_confidence = min_confidence
         self.min_chars = min_chars
         self.languages = self._validated(languages)
-        model = copy.copy(shared_model())
-        model.set_languages(labels_for(set(self.languages), shared_model().labels))
-        self._scorer = ModelScorer(model, shared_automaton())
+        labels = set(labels_for(set(self.languages), shared_model().labels))
+        self._scorer = ModelScorer(shared_model(), shared_automaton(), labels)
 
     @staticmethod
     def _validated(languages: Sequence[str] | None) -> list[str]:

@@ -22,7 +22,7 @@ import itertools
 import logging
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 Scores = npt.NDArray[np.float32]
 _IntArray = npt.NDArray[np.int64]
 # States whose rows are checked and expanded at a time while the automaton is verified.
-_CHECK_CHUNK = 4096
+_CHECK_CHUNK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,21 +167,28 @@ def encode(text: str) -> bytes:
 
 
 class ModelScorer:
-    """Per-class probabilities of a (language-restricted) py3langid model, for many texts.
+    """Per-class probabilities of a py3langid model for many texts, among ``labels`` only.
 
-    The model must have been loaded with ``norm_probs=True``; ``automaton`` is
-    :meth:`Automaton.of` the model (or of the model it was restricted from:
-    restricting languages keeps the automaton), None to walk bytes as
+    The model must have been loaded with ``norm_probs=True``; ``labels``
+    restricts it as its ``set_languages`` does (None: all of them);
+    ``automaton`` is :meth:`Automaton.of` the model, None to walk bytes as
     py3langid does. ``classify`` and ``rank`` answer as the model's own
     methods do, from the scores.
     """
 
-    def __init__(self, model: Py3LangId, automaton: Automaton | None) -> None:
-        self.labels: list[str] = list(model.nb_classes)
-        # Row-major, so that the rows of a text's features are read contiguously.
-        self.table = np.ascontiguousarray(model.nb_ptc)
+    def __init__(
+        self, model: Py3LangId, automaton: Automaton | None, labels: Collection[str] | None = None
+    ) -> None:
+        columns = [
+            i for i, label in enumerate(model.nb_classes) if labels is None or label in labels
+        ]
+        self.labels: list[str] = [model.nb_classes[i] for i in columns]
+        # Row-major (take keeps it so), so that a text's feature rows are read contiguously.
+        table = np.asarray(model.nb_ptc)
+        self.table = table if labels is None else table.take(columns, axis=1)
+        self.table = np.ascontiguousarray(self.table)
         self._widen = _widener(self.table)
-        self.prior: Scores = np.asarray(model.nb_pc, dtype=np.float32)
+        self.prior: Scores = np.asarray(model.nb_pc, dtype=np.float32)[columns]
         self.alias_pairs = _alias_pairs(self.labels)
         self.automaton = automaton
         self._model = None if automaton is not None else model
