@@ -8,19 +8,33 @@ whose expected tag is the language of the body (mixed.tsv: menus in
 another language, quotes, brand names) and short headlines (short.tsv).
 Compared: our LanguageIdentifier (py3langid inside, all its languages as
 candidates, and restricted to the corpus languages) and lingua (all
-languages, high-accuracy mode), with items/s and the memory each model
-adds to the process.
+languages, high-accuracy mode, when installed), with items/s and the memory
+each model adds to the process. Last, the cost of reading the model: every
+piece the identifier classifies, by py3langid's own ``classify`` one piece
+at a time and by our numpy reading (:mod:`newscrawler.language.scores`) a
+text's pieces at once, taking turns text by text, in CPU time, with a check
+that both give the same label and probability.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib.util
 import resource
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from newscrawler.language.identify import LanguageIdentifier
+from newscrawler.language.identify import (
+    LanguageIdentifier,
+    shared_automaton,
+    shared_model,
+    supported_languages,
+)
+from newscrawler.language.scores import ModelScorer
+from newscrawler.language.segments import segments
+from newscrawler.text.languages import labels_for
 
 CORPUS = Path(__file__).parent / "corpora" / "language"
 Labelled = list[tuple[str, str]]
@@ -83,6 +97,45 @@ def accuracy(identify: Identify, rows: Labelled) -> tuple[float, float, dict[str
     return sum(right.values()) / len(rows), rate, per_language
 
 
+def reading_speed(texts: list[str]) -> tuple[float, float, int, int]:
+    """CPU seconds of py3langid's ``classify`` and of our scorer on the texts' pieces.
+
+    Both read the same restricted model (every supported language); returns
+    (py3langid s, ours s, pieces, pieces whose label or probability differ).
+    """
+    labels = labels_for(set(supported_languages()), shared_model().labels)
+    model = copy.copy(shared_model())
+    model.set_languages(labels)
+    scorer = ModelScorer(shared_model(), shared_automaton(), set(labels))
+    spent, pieces_read, differing = [0.0, 0.0], 0, 0
+    for index, text in enumerate(texts):
+        pieces = [segment.text for segment in segments(text)]
+        answers: list[list[tuple[str, float]]] = [[], []]
+        for which in (index % 2, 1 - index % 2):  # who goes first alternates
+            started = time.process_time()
+            if which == 0:
+                answers[0] = [model.classify(piece) for piece in pieces]
+            else:
+                answers[1] = [scorer.classify(found) for found in scorer.scores(pieces)]
+            spent[which] += time.process_time() - started
+        pieces_read += len(pieces)
+        differing += sum(a != b for a, b in zip(*answers, strict=True))
+    return spent[0], spent[1], pieces_read, differing
+
+
+def print_reading_speed(sets: dict[str, Labelled]) -> None:
+    texts = [text for rows in sets.values() for _, text in rows]
+    texts += ["\n".join(texts[start : start + 12]) for start in range(0, len(texts), 12)]
+    theirs, ours_cpu, pieces, differing = reading_speed(texts * 3)
+    count = 3 * len(texts)
+    print(f"\nreading the model, {count} texts ({pieces} pieces), CPU ms per text:")
+    print(f"  py3langid classify, piece by piece {1000 * theirs / count:8.3f}")
+    print(f"  ours, a text's pieces at once      {1000 * ours_cpu / count:8.3f}")
+    print(
+        f"  ratio {theirs / ours_cpu:.2f}x; pieces with another label or probability: {differing}"
+    )
+
+
 def main() -> None:
     sentences = load("sentences.tsv")
     sets = {
@@ -95,8 +148,11 @@ def main() -> None:
     candidates: dict[str, Callable[[], Identify]] = {
         "ours (py3langid, all languages)": lambda: ours(None),
         "ours (py3langid, 24 languages)": lambda: ours(corpus_languages),
-        "lingua (all languages, high accuracy)": lingua_all,
     }
+    if importlib.util.find_spec("lingua") is not None:
+        candidates["lingua (all languages, high accuracy)"] = lingua_all
+    else:
+        print("lingua is not installed (pip install -e '.[bench]'): left out")
     print(f"{len(corpus_languages)} languages: {' '.join(corpus_languages)}")
     header = f"{'identifier':<40}" + "".join(f"{name:>12}" for name in sets)
     print(header + f"{'sent./s':>10}{'+MB':>7}")
@@ -121,6 +177,7 @@ def main() -> None:
         print(
             f"{code:<6}" + "".join(f"{per_language_rows[label][code]:>10.2f}" for label in labels)
         )
+    print_reading_speed(sets)
 
 
 if __name__ == "__main__":

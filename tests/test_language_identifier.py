@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawler.language.identify import LanguageIdentifier, LanguageResult, supported_languages
 from newscrawler.language.malay_indonesian import marker_balance
@@ -179,3 +181,77 @@ def test_long_document_in_two_languages_reports_both_halves(
     result = identifier.identify(text)
     assert result.code == "de"
     assert 0.25 < result.shares["en"] < 0.5 < result.shares["de"]
+
+
+# --- segmentation, against the plain per-sentence reading it replaces -----------------------
+
+
+def reference_segments(text: str) -> list[tuple[str, float, float]]:
+    """(text, weight, letters) per piece: each line split, each sentence counted by regex."""
+    from newscrawler.text.scripts import LETTER_OR_MARK, WIDE_CHAR
+    from newscrawler.text.sentences import SENTENCE_CLOSERS, SENTENCE_SPLIT
+
+    segments = []
+    for line in text.splitlines():
+        pending: list[str] = []
+        weight_sum = letters_sum = 0.0
+        for sentence in (part.strip() for part in SENTENCE_SPLIT.split(line)):
+            if not sentence:
+                continue
+            letters = len(LETTER_OR_MARK.findall(sentence)) + 2.0 * len(WIDE_CHAR.findall(sentence))
+            fragment = (
+                not sentence.endswith(SENTENCE_CLOSERS)
+                and len(sentence.split()) <= 5
+                and letters < 40
+            )
+            pending.append(sentence)
+            weight_sum += letters * 0.25 if fragment else letters
+            letters_sum += letters
+            if weight_sum >= 120:
+                segments.append((" ".join(pending), weight_sum, letters_sum))
+                pending, weight_sum, letters_sum = [], 0.0, 0.0
+        if pending:
+            segments.append((" ".join(pending), weight_sum, letters_sum))
+    return segments
+
+
+SEGMENTED_TEXTS = [
+    "",
+    "\n\n\n",
+    "Beranda\nBerita Terkini\nThe central bank raised its key rate. It said so on Tuesday!",
+    "東京都は月曜日、新しい対策を発表した。飲食店に要請した！本当？　全角の空白も。",
+    "أعلنت الحكومة عن خطة؟ نعم؟ لا۔ हाँ। ठीक है।",
+    "\u3000\u3000Ideographic spaces lead this line.  And trail it.\u3000",
+    "Line one\r\nLine two\rLine three\x0bfour\x0cfive\x1csix\x85seven\u2028eight\u2029nine",
+    "Wait… what; really?No space after that. «Quoted.» (Bracketed.) “Curly.”",
+    "𠀀𠀁 extension B and emoji 😀 count as the patterns say; so do 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 letters.",
+    "lone \ud800 surrogate. e\u0301cole. नमस्ते दुनिया. ภาษาไทย สวัสดี.",
+    " ".join(["A long line of many short sentences. Another one here."] * 12),
+]
+
+
+@pytest.mark.parametrize("text", SEGMENTED_TEXTS)
+def test_segments_are_the_plain_per_sentence_reading(text: str) -> None:
+    from newscrawler.language.segments import segments as _segments
+
+    assert [tuple(segment) for segment in _segments(text)] == reference_segments(text)
+
+
+SENTENCE_PIECES = st.sampled_from(
+    ["Der Rat tagte", "政府は発表した", "حكومة", "नई योजना", "😀", "𠀀", "e\u0301", "\ud800", "x"]
+)
+SEPARATORS = st.sampled_from(
+    [" ", ". ", "! ", "? ", "; ", "。", "！", "؟", "।", "…", "\n", "\r\n", "\u2028", "\u3000", "  ",
+     ".", "..", ".\n", " .", "\t", "\x1c", "\r", "؟ ", "। \n", "。 ", "? \u3000x", ". \x1f"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(SENTENCE_PIECES, SEPARATORS), max_size=40), st.text(max_size=30))
+def test_random_texts_segment_as_the_plain_reading(
+    parts: list[tuple[str, str]], noise: str
+) -> None:
+    from newscrawler.language.segments import segments as _segments
+
+    text = "".join(piece + separator for piece, separator in parts) + noise
+    assert [tuple(segment) for segment in _segments(text)] == reference_segments(text)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from anyascii import anyascii
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newscrawler.story import quantities as quantities_module
 from newscrawler.story.match import MatchRule, Similarity, similarity
-from newscrawler.story.names import entity_key
-from newscrawler.story.quantities import dates, quantities
-from newscrawler.story.signals import SignalExtractor, Signals
+from newscrawler.story.names import entity_key, fold
+from newscrawler.story.quantities import dates, month_days, quantities
+from newscrawler.story.signals import QUOTED, SENTENCE_START, WORD, SignalExtractor, Signals
 
 
 @pytest.mark.parametrize(
@@ -158,3 +167,124 @@ def test_the_time_window() -> None:
     now = datetime(2026, 3, 1, tzinfo=UTC)
     assert rule.in_window(now, now - timedelta(hours=71))
     assert not rule.in_window(now, now + timedelta(hours=73))
+
+
+# --- the faster scans give what the plain patterns give ------------------------------------
+
+# The patterns as first written: each tried at every position of the text.
+PLAIN_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.](?=[^\W\d_]))*")
+PLAIN_DAY = r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|\.)?"
+PLAIN_DAY_MONTH = re.compile(
+    PLAIN_DAY + quantities_module.RANGE + r"\s*(?:de\s+)?(" + quantities_module.MONTH_WORD + r")",
+    re.IGNORECASE,
+)
+PLAIN_QUANTITY = re.compile(
+    r"(?<![\w.,])(" + quantities_module.NUMBER + r")(?:\s*-\s*|\s*)("
+    + quantities_module.WORD + r"(?:\s+de)?|%)?",
+    re.IGNORECASE,
+)  # fmt: skip
+
+# Pieces that make the scans' corner cases: month words and their abbreviations, ordinal
+# suffixes glued to words, digits next to points and commas, quotes, apostrophes.
+SIGNAL_PIECES = st.sampled_from(
+    ["March", "Mar.", "mars", "марта", "Juli", "février", "Okt", "May", "th", "st", "thursday",
+     "12", "5", "123", "1.500", "2,5", "2026", "3rd", "9th", "de", "bis", "to", "-", "–", "%",
+     "Trump's", "O'Neill", "U.S.", "«Stargate»", '"moonshot"', "„Zeit“", "iPhone", "3Com",
+     "Меркель", "Zürich", "x", "A", "Ab", "_", "ﬁ", "²", "Ⅻ", "Ⓐ", "ǅemal", "ß", "É",
+     "𝐀𝐁c", "𐐀𐐨", "𝐚", "😀", "'Neill", ".Com", "1A", "a1B", "9.Zeit", "’Arc"]
+)  # fmt: skip
+GLUE = st.sampled_from(["", " ", "  ", ". ", ".", ",", "\n", "\u00a0", "-", "'", "’", "(", " de "])
+SIGNAL_TEXT = st.lists(st.tuples(SIGNAL_PIECES, GLUE), max_size=30).map(
+    lambda parts: "".join(piece + glue for piece, glue in parts)
+)
+
+
+def spans_and_groups(
+    matches: Iterable[re.Match[str]],
+) -> list[tuple[tuple[int, int], tuple[Any, ...]]]:
+    return [(match.span(), match.groups()) for match in matches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(SIGNAL_TEXT)
+def test_the_scans_find_what_the_plain_patterns_find(text: str) -> None:
+    assert [m.span() for m in WORD.finditer(text)] == [m.span() for m in PLAIN_WORD.finditer(text)]
+    assert spans_and_groups(quantities_module.DAY_MONTH.finditer(text)) == spans_and_groups(
+        PLAIN_DAY_MONTH.finditer(text)
+    )
+    assert spans_and_groups(quantities_module.QUANTITY.finditer(text)) == spans_and_groups(
+        PLAIN_QUANTITY.finditer(text)
+    )
+    assert spans_and_groups(month_days(text)) == spans_and_groups(
+        quantities_module.MONTH_DAY.finditer(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jan 5thMarch 3",  # a match that ends inside a word: the search resumes right there
+        "Jan 5thursday 12",
+        "on " + "x" * 100 + "March 3",  # a word longer than one look back
+        "Mar.  17, Mar.. 17, mar 1234, March\n17, March\u00a017",
+        "",
+        "17",
+    ],
+)
+def test_month_day_corner_cases_match_the_plain_pattern(text: str) -> None:
+    assert spans_and_groups(month_days(text)) == spans_and_groups(
+        quantities_module.MONTH_DAY.finditer(text)
+    )
+
+
+def plain_fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return anyascii(stripped).lower().replace("'", "").replace("`", "")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_ascii_words_fold_as_any_other(word: str) -> None:
+    assert fold(word) == plain_fold(word)
+
+
+def test_repeated_texts_get_the_signals_of_a_fresh_extractor() -> None:
+    """What the extractor keeps of a word (keys, frequencies, weights) never changes a result."""
+    texts = [
+        ("Die Regierung in Wellington hat am Montag entschieden. Wellington will sparen.", "de"),
+        ('The plan, called "moonshot", was approved by NASA on March 3 for $2.1 billion.', "en"),
+        ("Vertrauensverhältnis und Regierungserklärung: Merkel sprach am 6. Februar.", "de"),
+        ("Wellington and Willis: the minister spoke on Monday in Wellington.", "en"),
+    ]
+    shared = SignalExtractor()
+    for text, language in texts + texts[::-1]:
+        assert shared.extract(text, "Titel", language) == SignalExtractor().extract(
+            text, "Titel", language
+        )
+
+
+def plain_candidates(
+    extractor: SignalExtractor, text: str, title_end: int
+) -> list[tuple[str, str, bool]]:
+    """Capitalised or quoted words, each looking its quote up anew (bisect)."""
+    quoted = [match.span(1) for match in QUOTED.finditer(text)]
+    starts = [start for start, _ in quoted]
+    found = []
+    for match in PLAIN_WORD.finditer(text):
+        word = match.group(0).strip(".'’")
+        at = bisect.bisect_right(starts, match.start()) - 1
+        in_quote = at >= 0 and match.start() < quoted[at][1]
+        key = entity_key(word)
+        if not (word[:1].isupper() or in_quote) or key is None:
+            continue
+        before = text[max(0, match.start() - 3) : match.start()]
+        initial = match.start() < title_end or bool(SENTENCE_START.search(before))
+        found.append((key, word, initial and not in_quote))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(SIGNAL_TEXT, st.integers(min_value=0, max_value=40))
+def test_candidate_words_are_the_plain_readings(text: str, title_end: int) -> None:
+    extractor = SignalExtractor()
+    assert extractor._candidates(text, title_end) == plain_candidates(extractor, text, title_end)

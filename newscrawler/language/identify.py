@@ -7,16 +7,18 @@ Classifying the whole string at once lets the longest noise win, so the text
 is cut into sentences, each sentence votes for its language with a weight
 that grows with its length and drops for short line fragments (menus,
 bylines, bread crumbs), and the body language is the one with the largest
-weighted share. The shares are kept so mixed documents can be found later.
+weighted share (the pieces: :mod:`.segments`). The shares are kept so mixed
+documents can be found later.
 
 py3langid is the classifier (chosen by measurement, see ``bench/language.py``
-and ``docs/language.md``); Indonesian and Malay, which its model confuses on
-news text, are settled by a vocabulary check (:mod:`.malay_indonesian`).
+and ``docs/language.md``), its model read for all pieces of a text at once by
+:mod:`.scores` (py3langid's own scores, in numpy); Indonesian and Malay, which
+its model confuses on news text, are settled by a vocabulary check
+(:mod:`.malay_indonesian`).
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,12 +29,12 @@ from py3langid.langid import MODEL_FILE
 from py3langid.langid import LanguageIdentifier as _Py3LangId
 
 from newscrawler.language.malay_indonesian import settle_malay_indonesian
+from newscrawler.language.scores import Automaton, ModelScorer, Scores
+from newscrawler.language.segments import Segment as _Segment
+from newscrawler.language.segments import letter_weight
+from newscrawler.language.segments import segments as _segments
 from newscrawler.text.languages import UNDETERMINED as UNDETERMINED
 from newscrawler.text.languages import labels_for, to_iso639_1
-from newscrawler.text.scripts import LETTER_OR_MARK as _LETTER_OR_MARK
-from newscrawler.text.scripts import WIDE_CHAR as _WIDE_CHAR
-from newscrawler.text.sentences import SENTENCE_CLOSERS as _SENTENCE_END
-from newscrawler.text.sentences import SENTENCE_SPLIT as _SENTENCE_SPLIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,12 +45,6 @@ DEFAULT_MIN_CHARS = 8
 MIN_REPORTED_SHARE = 0.02
 # A sentence shorter than this (in weighted letters) is not classified alone.
 MIN_SEGMENT_WEIGHT = 12
-# Weight kept by a short line with no sentence punctuation (menus, bylines).
-FRAGMENT_WEIGHT = 0.25
-FRAGMENT_MAX_WORDS = 5
-# Sentences of one line are classified together up to this weight: fewer
-# calls into the model, while a quoted sentence in its own line still counts.
-CHUNK_WEIGHT = 120
 # The body's confidence is measured on its beginning; longer adds time, not certainty.
 CONFIDENCE_SAMPLE_CHARS = 1500
 # A longer text is labelled on a sample of about this many characters: its judged
@@ -57,9 +53,6 @@ CONFIDENCE_SAMPLE_CHARS = 1500
 LABEL_BUDGET_CHARS = 1200
 # Segments at each end of a long text that are always labelled one by one.
 EDGE_SEGMENTS = 3
-
-# One CJK character carries about as much evidence as a few Latin letters.
-_WIDE_CHAR_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -71,65 +64,22 @@ class LanguageResult:
     shares: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Segment:
-    text: str
-    weight: float
-    letters: float  # letter_weight(text), before the fragment discount
-
-
 @cache
 def shared_model() -> _Py3LangId:
     """The py3langid model, loaded once per process (about a second)."""
     return _Py3LangId.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@cache
+def shared_automaton() -> Automaton | None:
+    """The model's byte automaton in numpy form, checked once per process."""
+    return Automaton.of(shared_model())
+
+
 def supported_languages() -> list[str]:
     """ISO 639-1 codes the identifier can return, sorted."""
     codes = {to_iso639_1(label) for label in shared_model().labels}
     return sorted(code for code in codes if code and code != "zx")
-
-
-def letter_weight(text: str) -> float:
-    """Amount of linguistic evidence in ``text``: letters, CJK counted heavier."""
-    letters = len(_LETTER_OR_MARK.findall(text))
-    wide = len(_WIDE_CHAR.findall(text))
-    return letters + (_WIDE_CHAR_WEIGHT - 1.0) * wide
-
-
-def _is_fragment(sentence: str, letters: float) -> bool:
-    """A short line without sentence punctuation: a menu item, byline or label."""
-    if sentence.endswith(_SENTENCE_END):
-        return False
-    return len(sentence.split()) <= FRAGMENT_MAX_WORDS and letters < 40
-
-
-def _segments(text: str) -> list[_Segment]:
-    """Weighted pieces of ``text``: sentences of a line merged up to CHUNK_WEIGHT."""
-    segments = []
-    for line in text.splitlines():
-        segments.extend(_line_chunks(line))
-    return segments
-
-
-def _line_chunks(line: str) -> list[_Segment]:
-    chunks: list[_Segment] = []
-    pending: list[str] = []
-    pending_weight = pending_letters = 0.0
-    for sentence in (part.strip() for part in _SENTENCE_SPLIT.split(line)):
-        if not sentence:
-            continue
-        letters = letter_weight(sentence)
-        weight = letters * FRAGMENT_WEIGHT if _is_fragment(sentence, letters) else letters
-        pending.append(sentence)
-        pending_weight += weight
-        pending_letters += letters
-        if pending_weight >= CHUNK_WEIGHT:
-            chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
-            pending, pending_weight, pending_letters = [], 0.0, 0.0
-    if pending:
-        chunks.append(_Segment(" ".join(pending), pending_weight, pending_letters))
-    return chunks
 
 
 class LanguageIdentifier:
@@ -149,8 +99,8 @@ class LanguageIdentifier:
         self.min_confidence = min_confidence
         self.min_chars = min_chars
         self.languages = self._validated(languages)
-        self._model = copy.copy(shared_model())
-        self._model.set_languages(labels_for(set(self.languages), shared_model().labels))
+        labels = set(labels_for(set(self.languages), shared_model().labels))
+        self._scorer = ModelScorer(shared_model(), shared_automaton(), labels)
 
     @staticmethod
     def _validated(languages: Sequence[str] | None) -> list[str]:
@@ -190,23 +140,28 @@ class LanguageIdentifier:
             judged.append(
                 _Segment(joined, sum(s.weight for s in short), sum(s.letters for s in short))
             )
-        return [(segment, *self._classify(segment.text)) for segment in judged]
+        scores = self._scorer.scores([segment.text for segment in judged])
+        return [
+            (segment, *self._decided(segment.text, found))
+            for segment, found in zip(judged, scores, strict=True)
+        ]
 
-    def _classify(self, text: str) -> tuple[str, float]:
-        """ISO 639-1 code and probability for one piece of text."""
-        label, probability = self._model.classify(text)
+    def _decided(self, text: str, scores: Scores) -> tuple[str, float]:
+        """ISO 639-1 code and probability for one piece of text, from its scores."""
+        label, probability = self._scorer.classify(scores)
         code = to_iso639_1(label) or UNDETERMINED
         if code in {"id", "ms"}:
-            return settle_malay_indonesian(text, self._model.rank(text), self.languages)
+            return settle_malay_indonesian(text, self._scorer.rank(scores), self.languages)
         return code, probability
 
     def _confidence_of(self, body: str, code: str) -> float:
         """Probability of ``code`` on the sentences that voted for it."""
         body = body[:CONFIDENCE_SAMPLE_CHARS]
-        found, probability = self._classify(body)
+        scores = self._scorer.scores([body])[0]
+        found, probability = self._decided(body, scores)
         if found == code:
             return probability
-        ranked: list[tuple[str, float]] = self._model.rank(body)
+        ranked = self._scorer.rank(scores)
         return float(sum(p for label, p in ranked if to_iso639_1(label) == code))
 
 

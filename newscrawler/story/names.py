@@ -32,12 +32,16 @@ DIGRAPHS = (("sch", "s"), ("sh", "s"), ("zh", "s"), ("ch", "k"), ("kh", "k"), ("
 LETTERS = str.maketrans({"z": "s", "c": "k", "q": "k", "w": "v", "x": "k", "g": "k", "d": "t"})
 VOWELISH = re.compile(r"[aeiouyjh]")
 REPEATS = re.compile(r"(.)\1+")
+NOT_LATIN = re.compile(r"[^a-z]")
+NOT_LATIN_OR_DIGIT = re.compile(r"[^a-z0-9]")
 MAX_ACRONYM = 5  # NATO, OPEC; a longer word in capitals is a shouted name (MERKEL)
 MIN_STEM = 4  # an ending is only stripped when this much of the word is left
 
 
 def fold(word: str) -> str:
     """Latin letters, no diacritics, lower case: ``Ishiba``, ``ИШИБА`` → ``ishiba``/``ishiba``."""
+    if word.isascii():  # nothing to decompose or transliterate
+        return word.lower().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", word)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return anyascii(stripped).lower().replace("'", "").replace("`", "")
@@ -45,7 +49,10 @@ def fold(word: str) -> str:
 
 def stem(word: str) -> str:
     """The folded word without the inflection ending a name takes in its script."""
-    folded = fold(word)
+    return _stem(word, fold(word))
+
+
+def _stem(word: str, folded: str) -> str:
     endings = CYRILLIC_ENDINGS if CYRILLIC.search(word) else LATIN_ENDINGS
     match = endings.search(folded)
     if match is None:
@@ -56,7 +63,11 @@ def stem(word: str) -> str:
 
 def skeleton(word: str) -> str:
     """The stem's consonant skeleton: first letter kept, then consonants, doubled ones merged."""
-    text = re.sub(r"[^a-z]", "", stem(word))
+    return _skeleton(stem(word))
+
+
+def _skeleton(stemmed: str) -> str:
+    text = NOT_LATIN.sub("", stemmed)
     if not text:
         return ""
     for digraph, replacement in DIGRAPHS:
@@ -73,11 +84,13 @@ def entity_key(word: str) -> str | None:
     too short (``Leyen``) falls back to its stem.
     """
     letters = [ch for ch in word if ch.isalnum()]
+    folded = fold(word)
     if 2 <= len(letters) <= MAX_ACRONYM and all(ch.isupper() or ch.isdigit() for ch in letters):
-        folded = re.sub(r"[^a-z0-9]", "", fold(word)).translate(LETTERS)
-        return f"a:{folded}" if len(folded) >= 2 else None
-    key = skeleton(word)
+        acronym = NOT_LATIN_OR_DIGIT.sub("", folded).translate(LETTERS)
+        return f"a:{acronym}" if len(acronym) >= 2 else None
+    stemmed = _stem(word, folded)
+    key = _skeleton(stemmed)
     if len(key) >= 3:
         return f"e:{key}"
-    base = re.sub(r"[^a-z]", "", stem(word))
+    base = NOT_LATIN.sub("", stemmed)
     return f"e:{base}" if len(base) >= MIN_STEM else None

@@ -64,14 +64,26 @@ PERCENT_WORDS = frozenset({fold(word) for word in (
 NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 WORD = r"[^\W\d_]+"
 MONTH_WORD = r"[^\W\d_]{3,}\.?"
-DAY = r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|\.)?"
+# A day not inside a number: 1-2 digits without a digit, point or comma before. The check
+# is made after the first digit so that the pattern starts with one: the regex engine then
+# skips ahead to digits instead of trying every position.
+DAY = r"(\d(?<![\d.,]\d)\d?)(?:st|nd|rd|th|\.)?"
 RANGE = r"(?:\s*(?:-|–|bis|to|until|au|al|a|до|по|und|and|et|y)\s*(\d{1,2})(?![\d]|[.,]\d)\.?)?"
 DAY_MONTH = re.compile(DAY + RANGE + r"\s*(?:de\s+)?(" + MONTH_WORD + r")", re.IGNORECASE)
 MONTH_DAY = re.compile(r"(" + MONTH_WORD + r")\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.,]\d)" + RANGE,
                        re.IGNORECASE)  # fmt: skip
 QUANTITY = re.compile(
-    r"(?<![\w.,])(" + NUMBER + r")(?:\s*-\s*|\s*)(" + WORD + r"(?:\s+de)?|%)?", re.IGNORECASE
+    r"(?=\d)(?<![\w.,])(" + NUMBER + r")(?:\s*-\s*|\s*)(" + WORD + r"(?:\s+de)?|%)?",
+    re.IGNORECASE,
 )
+# Where MONTH_DAY can match: whitespace before a digit, after a word (see month_days).
+_SPACE_BEFORE_DIGIT = re.compile(r"\s+(?=\d)")
+_WORD_AT_END = re.compile(r"[^\W\d_]+\.?$")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD_LOOKBACK = 40  # characters searched back for a word's start at a time
+_GROUPED_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_NUMBER_SPACES = re.compile(r"[\u00a0\u202f ]")
+_NUMBER_POINTS = re.compile(r"[.,]")
 YEARS = range(1900, 2101)
 
 
@@ -89,8 +101,11 @@ def month_number(word: str) -> int | None:
 
 def dates(text: str) -> Iterator[Quantity]:
     """``d:MM-DD`` for every day-and-month the text names (both ends of a range)."""
-    for pattern, month_group, day_groups in ((DAY_MONTH, 3, (1, 2)), (MONTH_DAY, 1, (2, 3))):
-        for match in pattern.finditer(text):
+    for matches, month_group, day_groups in (
+        (DAY_MONTH.finditer(text), 3, (1, 2)),
+        (month_days(text), 1, (2, 3)),
+    ):
+        for match in matches:
             month = month_number(match.group(month_group))
             if month is None:
                 continue
@@ -100,11 +115,48 @@ def dates(text: str) -> Iterator[Quantity]:
                     yield Quantity(f"d:{month:02}-{int(day):02}", 0.8, *match.span())
 
 
+def month_days(text: str) -> Iterator[re.Match[str]]:
+    """``MONTH_DAY.finditer(text)``, trying the pattern only where it can match.
+
+    A match is a word, an optional point, whitespace and a digit, and starts
+    where the word does (the engine would fail at every letter inside it), so
+    the search goes from one stretch of whitespace before a digit to the next.
+    The one exception, as in ``finditer``: when the previous match ended
+    inside a word, the search resumes right there.
+    """
+    resume = 0
+    for space in _SPACE_BEFORE_DIGIT.finditer(text):
+        end = space.start()
+        if end < resume:
+            continue
+        start = _word_start(text, end)
+        if start is None:
+            continue
+        if start < resume:  # the word began inside the previous match
+            inside = _LETTER.match(text, resume) and _LETTER.match(text, resume - 1)
+            match = MONTH_DAY.match(text, resume) if inside else None
+        else:
+            match = MONTH_DAY.match(text, start)
+        if match is not None:
+            yield match
+            resume = match.end()
+
+
+def _word_start(text: str, end: int) -> int | None:
+    """Where the word (letters, maybe a final point) that ends at ``end`` starts."""
+    window = max(0, end - _WORD_LOOKBACK)
+    word = _WORD_AT_END.search(text, window, end)
+    while word is not None and word.start() == window > 0 and _LETTER.match(text, window - 1):
+        window = max(0, window - _WORD_LOOKBACK)  # a longer word: look further back
+        word = _WORD_AT_END.search(text, window, end)
+    return None if word is None else word.start()
+
+
 def parse_number(text: str) -> float:
     """``1.000`` and ``1,000`` are a thousand; ``2,5`` and ``2.5`` are two and a half."""
-    compact = re.sub(r"[\u00a0\u202f ]", "", text)
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", compact):
-        return float(re.sub(r"[.,]", "", compact))
+    compact = _NUMBER_SPACES.sub("", text)
+    if _GROUPED_THOUSANDS.fullmatch(compact):
+        return float(_NUMBER_POINTS.sub("", compact))
     return float(compact.replace(",", "."))
 
 

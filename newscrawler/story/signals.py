@@ -16,18 +16,21 @@ and month or weekday names are no entities at all.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 from wordfreq import get_frequency_dict
 
 from newscrawler.story.names import entity_key, fold
-from newscrawler.story.quantities import dates, month_number, quantities
+from newscrawler.story.quantities import MONTHS, dates, quantities
 
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.](?=[^\W\d_]))*", re.UNICODE)
+# A letter, then letters and digits, with ' ’ . inside when a letter follows (U.S, O'Neill);
+# written so that the engine never backtracks.
+WORD = re.compile(r"[^\W\d_][^\W_]*+(?:['’.][^\W\d_][^\W_]*+)*+")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“„«‚(\[—–-]\s*)$")
 QUOTED = re.compile(r"[\"“„«‚»]([^\"“”„«»‚‘\n]{2,40})[\"”“»‘«]")
 WEEKDAYS = frozenset({fold(day) for day in (
@@ -81,7 +84,7 @@ class Rarity:
         lowered = word.lower()
         cached = self._cache.get((lowered, language or ""))
         if cached is None:
-            forms = {lowered, re.sub(r"(?:['’]s|s)$", "", lowered)}  # Japans, Trump's
+            forms = {lowered, _without_plural_s(lowered)}  # Japans, Trump's
             cached = max(self._lookup(form, code) for form in forms for code in ("en", language))
             if len(self._cache) >= CACHE_SIZE:  # a long crawl meets ever more names
                 self._cache.clear()
@@ -131,9 +134,10 @@ class SignalExtractor:
 
     def __init__(self, rarity: Rarity | None = None) -> None:
         self.rarity = rarity or Rarity()
-        # Per word: its entity key and whether it names a month or a weekday (names recur
-        # across a crawl's articles; bounded like the rarity cache).
-        self._words: dict[str, tuple[str | None, bool]] = {}
+        # Names recur across a crawl's articles, so what is known of a word is kept (bounded
+        # like the rarity cache), with its Zipf frequency and weight in the language it was
+        # last met in.
+        self._words: dict[str, _Word] = {}
 
     def extract(self, text: str, title: str | None = None, language: str | None = None) -> Signals:
         body = f"{title}\n{text}" if title else text
@@ -148,43 +152,177 @@ class SignalExtractor:
     def entities(
         self, text: str, language: str | None, title_end: int
     ) -> Iterator[tuple[str, float]]:
-        candidates = list(self._candidates(text, title_end))
+        candidates = self._candidates(text, title_end)
         mid_sentence = {key for key, _, initial in candidates if not initial}
         for key, word, initial in candidates:
-            zipf = self.rarity.zipf(word, language)
-            if zipf >= FUNCTION_WORD_ZIPF or self._word(word)[1]:
+            known = self._judged(word, language)
+            if known.never_entity:
                 continue
-            if initial and key not in mid_sentence and zipf >= RARE_ZIPF:
+            if initial and key not in mid_sentence and known.zipf >= RARE_ZIPF:
                 continue
-            yield key, self.rarity.weight(word, language)
+            yield key, self._weight(word, known)
 
-    def _candidates(self, text: str, title_end: int) -> Iterator[tuple[str, str, bool]]:
+    def _candidates(self, text: str, title_end: int) -> list[tuple[str, str, bool]]:
         """(key, word, opens a sentence or the title) for capitalised and quoted words."""
-        quoted = [match.span(1) for match in QUOTED.finditer(text)]
-        starts = [start for start, _ in quoted]
-        for match in WORD.finditer(text):
-            word = match.group(0).strip(".'’")
-            at = bisect.bisect_right(starts, match.start()) - 1
-            in_quote = at >= 0 and match.start() < quoted[at][1]
+        quotes = [match.span(1) for match in QUOTED.finditer(text)]
+        found = []
+        for start, word, in_quote in _capitalised_or_quoted(text, quotes):
+            word = word.strip(".'’")
             if not (word[:1].isupper() or in_quote):
                 continue
-            key = self._word(word)[0]
+            key = self._word(word).key
             if key is None:
                 continue
-            before = text[max(0, match.start() - 3) : match.start()]
-            initial = match.start() < title_end or bool(SENTENCE_START.search(before))
-            yield key, word, initial and not in_quote
+            # In the title, or after a sentence end in the three characters before the word.
+            initial = start < title_end or (
+                SENTENCE_START.search(text, max(0, start - 3), start) is not None
+            )
+            found.append((key, word, initial and not in_quote))
+        return found
 
-    def _word(self, word: str) -> tuple[str | None, bool]:
-        """(entity key, names a month or weekday) of a word, computed once."""
+    def _word(self, word: str) -> _Word:
+        """What is known of a word: its entity key and whether it names a month or weekday."""
         found = self._words.get(word)
         if found is None:
             if len(self._words) >= CACHE_SIZE:
                 self._words.clear()
-            found = self._words[word] = (entity_key(word), _is_calendar_word(word))
+            found = self._words[word] = _Word(entity_key(word), _is_calendar_word(word))
         return found
+
+    def _judged(self, word: str, language: str | None) -> _Word:
+        """The word with its Zipf frequency in ``language`` (looked up once per language)."""
+        known = self._word(word)
+        if not known.judged or known.language != language:
+            zipf = self.rarity.zipf(word, language)
+            never = zipf >= FUNCTION_WORD_ZIPF or known.calendar
+            known = self._words[word] = known._replace(
+                judged=True, language=language, zipf=zipf, never_entity=never, weight=None
+            )
+        return known
+
+    def _weight(self, word: str, known: _Word) -> float:
+        if known.weight is None:
+            weight = self.rarity.weight(word, known.language)
+            self._words[word] = known._replace(weight=weight)
+            return weight
+        return known.weight
+
+
+class _Word(NamedTuple):
+    key: str | None
+    calendar: bool  # names a month or a weekday
+    judged: bool = False  # whether the fields below are filled in, for ``language``
+    language: str | None = None
+    zipf: float = 0.0
+    never_entity: bool = False  # a function word or a calendar word
+    weight: float | None = None  # computed when first needed
+
+
+_NO_QUOTE = (math.inf, math.inf)
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_CONNECTORS = "'’."  # inside a WORD when a letter follows
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _capital_word() -> re.Pattern[str]:
+    """WORD for words whose first letter is a capital (``str.isupper``) in the BMP.
+
+    Astral capitals (Deseret, mathematical letters...) are left out: a class
+    with them is read range by range at every character, one without them is
+    a bitmap.
+    """
+    capitals = [point for point in range(0x10000) if _is_capital(chr(point))]
+    return re.compile(_character_class(capitals) + WORD.pattern.removeprefix(r"[^\W\d_]"))
+
+
+def _is_capital(character: str) -> bool:
+    return character.isupper() and _LETTER.match(character) is not None
+
+
+def _character_class(points: list[int]) -> str:
+    ranges: list[list[int]] = []
+    for point in points:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+def _capitalised_or_quoted(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, str, bool]]:
+    """(start, word, in a quote) of the WORDs of ``text`` that start with a capital or in
+    one of ``quotes``, in text order: what ``WORD.finditer`` yields, less the lower-case
+    words outside quotes, without going through those."""
+    found = _capitalised(text, _capital_word().finditer(text), quotes)
+    astral = [  # words from astral capitals, looked for among the few astral characters
+        match
+        for character in _ASTRAL.finditer(text)
+        if _is_capital(character.group()) and (match := WORD.match(text, character.start()))
+    ]
+    if astral:
+        found += _capitalised(text, iter(astral), quotes)
+    for start, end in quotes:  # after an opening quote no word is under way
+        for match in WORD.finditer(text, start):
+            if match.start() >= end:
+                break
+            found.append((match.start(), match.group(0), True))
+    if quotes or astral:
+        found.sort()
+    return found
+
+
+def _capitalised(
+    text: str, matches: Iterator[re.Match[str]], quotes: list[tuple[int, int]]
+) -> list[tuple[int, str, bool]]:
+    """The capitalised matches that are WORDs of their own, outside ``quotes``.
+
+    A match can start inside a word (``Phone`` in ``iPhone``); it then ends
+    where that word does, so no word that starts later is missed.
+    """
+    spans = iter(quotes)
+    quote_start, quote_end = next(spans, _NO_QUOTE)
+    found = []
+    for match in matches:
+        start = match.start()
+        while start >= quote_end:
+            quote_start, quote_end = next(spans, _NO_QUOTE)
+        if start < quote_start and _starts_word(text, start):
+            found.append((start, match.group(0), False))
+    return found
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether the WORD scan of ``text`` starts a word at ``at`` (a letter).
+
+    A word under way goes on over letters, digits and connectors followed by a
+    letter; so ``at`` is inside one when, back from it over digits and such
+    connectors, a letter comes before anything else.
+    """
+    if at == 0 or text[at - 1].isspace():
+        return True
+    index = at - 1
+    while index >= 0:
+        character = text[index]
+        if character in _CONNECTORS:
+            if _LETTER.match(text, index + 1) is None:
+                return True  # no word goes on over this connector
+        elif _LETTER.match(character):
+            return False
+        elif not _LETTER_OR_DIGIT.match(character):
+            return True
+        index -= 1
+    return True
+
+
+def _without_plural_s(word: str) -> str:
+    """``word`` without a final ``'s``, ``’s`` or ``s``."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def _is_calendar_word(word: str) -> bool:
     folded = fold(word.rstrip("."))
-    return folded in WEEKDAYS or month_number(word) is not None
+    return folded in WEEKDAYS or folded in MONTHS
