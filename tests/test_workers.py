@@ -81,18 +81,30 @@ def test_a_sites_recurring_notice_is_learnt_across_workers(pool: TextWorkers) ->
         assert story(3) in text
 
 
+def long_story(n: int) -> str:
+    """A story long enough (a few hundred ms of work) to keep its worker busy for certain."""
+    return "\n\n".join(
+        [story(n)]
+        + [
+            f"Paragraph {k} of the report says the council spent {k} thousand on the quay."
+            for k in range(600)
+        ]
+    )
+
+
 def test_one_sites_documents_use_every_worker_and_share_the_evidence(pool: TextWorkers) -> None:
     # Documents of one site submitted together go to both workers; each worker must
-    # still learn from the documents the other one extracted.
+    # still learn from the documents the other one extracted. The first of each group is
+    # long, so that its worker is still busy when the next one is handed out.
     site = "busy.example"
     first = [
-        pool.analyse(job(f"https://{site}/{n}", f"{story(n)}\n\n{notice(site)}\n"))
-        for n in range(10, 13)
+        pool.analyse(job(f"https://{site}/{n}", f"{text}\n\n{notice(site)}\n"))
+        for n, text in ((10, long_story(10)), (11, story(11)), (12, story(12)))
     ]
     assert len({future.result().worker_pid for future in first}) == 2
     later = [
-        pool.analyse(job(f"https://{site}/{n}", f"{story(n)}\n\n{notice(site)}\n"))
-        for n in (13, 14)
+        pool.analyse(job(f"https://{site}/{n}", f"{text}\n\n{notice(site)}\n"))
+        for n, text in ((13, long_story(13)), (14, story(14)))
     ]
     answers = [future.result() for future in later]
     assert len({answer.worker_pid for answer in answers}) == 2
