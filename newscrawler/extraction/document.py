@@ -20,8 +20,7 @@ from newscrawler.extraction.recurring import RecurringLines
 from newscrawler.extraction.repeats import drop_repeated
 from newscrawler.extraction.result import Extraction
 from newscrawler.extraction.stopwords import LanguageOf
-from newscrawler.language.identify import shared_model
-from newscrawler.text.languages import to_iso639_1
+from newscrawler.language.identify import model_language
 
 MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|article|meta|title|br|span|a)\b", re.I)
 MARKUP_SNIFF_CHARS = 4096
@@ -101,9 +100,3 @@ def clean_html_text(
     paragraphs = drop_repeated((p for p in text.split("\n\n") if p.strip()), keep_data=True)
     cleaned = clean_paragraphs(paragraphs, recurring=recurring, language_of=language_of)
     return "\n\n".join(cleaned)
-
-
-def model_language(text: str) -> str:
-    """The main language of ``text`` by the shared py3langid model (ISO 639-1 where it has one)."""
-    label, _probability = shared_model().classify(text)
-    return to_iso639_1(label) or label

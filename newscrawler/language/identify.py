@@ -76,6 +76,22 @@ def shared_automaton() -> Automaton | None:
     return Automaton.of(shared_model())
 
 
+@cache
+def shared_scorer() -> ModelScorer:
+    """The model's scores for every language it knows (one per process)."""
+    return ModelScorer(shared_model(), shared_automaton())
+
+
+def model_language(text: str) -> str:
+    """The main language of ``text`` by the shared model (ISO 639-1 where it has one).
+
+    py3langid's own ``classify`` gives the same label; this reads the model in numpy.
+    """
+    scorer = shared_scorer()
+    label, _probability = scorer.classify(scorer.scores([text])[0])
+    return to_iso639_1(label) or label
+
+
 def supported_languages() -> list[str]:
     """ISO 639-1 codes the identifier can return, sorted."""
     codes = {to_iso639_1(label) for label in shared_model().labels}
