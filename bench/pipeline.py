@@ -39,6 +39,8 @@ PROGRESS_SECONDS = 5
 PAGES = [Path("/work/shared/extraction-dev/html"), Path("/work/shared/extraction-dev-fundus/html")]
 PARAGRAPH = re.compile(rb"(<p[^>]*>)([^<]{80,})(</p>)")
 WORD = re.compile(rb"[A-Za-z]{4,}")
+ADDRESS_TAG = re.compile(rb"<(?:link|meta)\b[^>]*(?:canonical|og:url)[^>]*>", re.IGNORECASE)
+ADDRESS_VALUE = re.compile(rb"(?:href|content)\s*=\s*[\"']?(https?://[^\"'\s>]+)", re.IGNORECASE)
 
 # Installed in every interpreter of a measured run (PYTHONPATH): counts SQL statements.
 SITECUSTOMIZE = """
@@ -159,8 +161,13 @@ def source_files(limit: int) -> list[Path]:
     return files[:limit] if limit else files
 
 
-def perturb(html: bytes, rng: random.Random) -> bytes:
-    """Change about one word in twelve of every long paragraph (distinct text, same shape)."""
+def perturb(html: bytes, rng: random.Random, number: int) -> bytes:
+    """Change about one word in twelve of every long paragraph (distinct text, same shape),
+    and give the copy an address of its own.
+
+    A copy that kept its page's canonical URL would be an update of that page's article,
+    not a new one: the corpus would measure article versions, not articles.
+    """
 
     def paragraph(match: re.Match[bytes]) -> bytes:
         words = WORD.sub(
@@ -168,7 +175,21 @@ def perturb(html: bytes, rng: random.Random) -> bytes:
         )
         return match.group(1) + words + match.group(3)
 
-    return PARAGRAPH.sub(paragraph, html)
+    return own_address(PARAGRAPH.sub(paragraph, html), number)
+
+
+def own_address(html: bytes, number: int) -> bytes:
+    """The page's declared addresses (canonical link, ``og:url``) with ``copy=N`` added."""
+    declared = {
+        found.group(1)
+        for tag in ADDRESS_TAG.finditer(html)
+        for found in ADDRESS_VALUE.finditer(tag.group(0))
+    }
+    for url in sorted(declared, key=len, reverse=True):
+        own = url + (b"&" if b"?" in url else b"?") + b"copy=%d" % number
+        for quote in (b'"', b"'"):
+            html = html.replace(url + quote, own + quote)
+    return html
 
 
 def build_corpus(folder: Path, sources: list[Path], count: int) -> int:
@@ -178,7 +199,7 @@ def build_corpus(folder: Path, sources: list[Path], count: int) -> int:
     pages = [gzip.decompress(path.read_bytes()) for path in sources]
     for number in range(count):
         page = pages[number % len(pages)]
-        body = page if number < len(pages) else perturb(page, rng)
+        body = page if number < len(pages) else perturb(page, rng, number)
         (folder / f"doc{number:06}.html").write_bytes(body)
     return count
 
