@@ -159,3 +159,27 @@ def test_a_duplicate_moves_last_seen_forward_and_records_url_state(store: Articl
     assert states == {"https://a.example/1": row.id, "https://b.example/2": row.id}
     state = store.url_state(url_key("https://b.example/2"))
     assert state is not None and state.etag is not None and state.fetched_at == later
+
+
+def test_a_url_fetched_again_in_the_same_run_is_one_sighting(store: ArticleStore) -> None:
+    # The repository keeps no set of the run's URLs (it would grow with the crawl): the
+    # database's unique (url, run) key is what keeps the second sighting out.
+    deduplicator = Deduplicator(store)
+    rng = random.Random(11)
+    text = prose(rng)
+    stage(store, deduplicator, article("https://a.example/1", text))
+    store.repository.commit()
+    for batch in range(2):  # in a later batch, and twice in one
+        stage(store, deduplicator, article("https://a.example/1", text))
+        if batch:
+            stage(store, deduplicator, article("https://a.example/1", text))
+        store.repository.commit()
+    stage(store, deduplicator, article("https://a.example/2", prose(rng)))
+    store.repository.commit()
+
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        sightings = [(s.url, s.crawl_run_id) for s in session.scalars(select(Sighting))]
+    engine.dispose()
+    assert sorted(sightings) == [("https://a.example/1", store.run_id),
+                                 ("https://a.example/2", store.run_id)]  # fmt: skip

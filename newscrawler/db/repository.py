@@ -232,8 +232,9 @@ class Repository:
         self.unwritten: list[Entry] = []
         self.overlay = Overlay()
         self.stale = False  # a write clashed: the staged batch must be decided again
-        self._sighted: set[str] = set()  # URLs with a committed sighting in this run
-        self._sighted_open: set[str] = set()  # ... and in the open transaction
+        # URLs sighted in the open transaction. Those of committed ones are not kept (a set of
+        # every URL of the run); the database's unique (url, run) key skips them.
+        self._sighted_open: set[str] = set()
 
     # -- lookups ------------------------------------------------------------
 
@@ -322,7 +323,6 @@ class Repository:
         self.write_pending()
         self.session.commit()
         committed, self.entries = self.entries, []
-        self._sighted |= self._sighted_open
         self._sighted_open = set()
         return committed
 
@@ -467,7 +467,7 @@ class Repository:
         rows = []
         for entry in batch:
             raw = entry.article.raw
-            if raw.url in self._sighted or raw.url in self._sighted_open:
+            if raw.url in self._sighted_open:
                 continue
             self._sighted_open.add(raw.url)
             rows.append({
