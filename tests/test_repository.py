@@ -183,3 +183,29 @@ def test_a_url_fetched_again_in_the_same_run_is_one_sighting(store: ArticleStore
     engine.dispose()
     assert sorted(sightings) == [("https://a.example/1", store.run_id),
                                  ("https://a.example/2", store.run_id)]  # fmt: skip
+
+
+def test_a_staged_page_is_held_compressed_and_stored_whole_also_when_staged_again(
+    store: ArticleStore,
+) -> None:
+    # A batch of 100 staged pages held 34 MB of page bytes; it keeps them compressed only,
+    # and what raw_documents stores is the page, also after a clash makes it decide again.
+    deduplicator = Deduplicator(store)
+    rng = random.Random(12)
+    first, second = (article(f"https://a.example/{n}", prose(rng)) for n in range(2))
+    pages = [first.raw.body, second.raw.body]
+    stage(store, deduplicator, first)
+    stage(store, deduplicator, second)
+    assert (first.raw.body, second.raw.body) == (b"", b"")
+    for entry in store.repository.take_entries():  # as StoragePipeline.redecide does
+        store.repository.restage(
+            entry, deduplicator.decide(entry.article.text, entry.article.url_key or "")
+        )
+    store.repository.commit()
+
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        rows = session.scalars(select(RawDocument).order_by(RawDocument.url)).all()
+        stored = [(zlib.decompress(row.body), row.size) for row in rows]
+    engine.dispose()
+    assert stored == [(page, len(page)) for page in pages]
