@@ -16,6 +16,14 @@ that every document is distinct; ``--cores 1`` pins everything to one core
 with ``taskset -c 0``; ``--baseline DIR`` also crawls with another checkout
 (e.g. main) and ``--profile`` adds the Dedup and Store stages' CPU ms per
 document from cProfile.
+
+On corpora of 1,000 documents or more it also prints, for each tenth of the
+run, documents/s, the RSS of the crawl and its workers together, and the
+peak RSS so far (VmHWM) of the main process, of each worker and of all of
+them, with how much each peak grew from the second tenth to the last: the
+issue's "peak RSS flat from 1k to 100k documents" compares these last
+values across runs. The ``RSS MB`` column is the largest single process's
+peak (``ru_maxrss`` of the children), not their sum.
 """
 
 from __future__ import annotations
@@ -74,11 +82,25 @@ finally:
 """
 
 # Runs one command and reports its children's CPU and peak RSS; with progress lines on
-# its standard error ("Progress: N documents"), also the time, documents and resident memory
-# of the whole process tree (the crawl and its workers) at each of them.
+# its standard error ("Progress: N documents"), also the time, documents and the memory of
+# every process of the tree (the crawl and its workers) at each of them: resident now
+# (VmRSS) and peak so far (VmHWM), in kB, with each process's role.
 MEASURE = """
 import json, os, re, resource, subprocess, sys, time
-def tree_rss_mb(root):
+def memory(pid):
+    values = {}
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            values[line[:5]] = int(line.split()[1])
+    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+def role(pid, root):
+    if pid == root:
+        return "main"
+    command = open(f"/proc/{pid}/cmdline", "rb").read()
+    if b"multiprocessing" in command and b"resource_tracker" not in command:
+        return "worker"
+    return "other"
+def tree(root):
     children = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -87,16 +109,15 @@ def tree_rss_mb(root):
             except OSError:
                 continue
             children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(name))
-    total, todo = 0, [root]
+    found, todo = {}, [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            total += sum(int(line.split()[1]) for line in open(f"/proc/{pid}/status")
-                         if line.startswith("VmRSS:"))
+            found[pid] = [role(pid, root), *memory(pid)]
         except OSError:
             pass
-    return total / 1024
+    return found
 started = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True, errors="replace")
@@ -106,8 +127,7 @@ for line in process.stderr:
         note = line.strip()
     found = re.search(r"Progress: (\\d+) documents", line)
     if found:
-        samples.append((time.perf_counter() - started, int(found.group(1)),
-                        tree_rss_mb(process.pid)))
+        samples.append((time.perf_counter() - started, int(found.group(1)), tree(process.pid)))
 code = process.wait()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as handle:
@@ -138,6 +158,19 @@ NEWSPLEASE = BARE.format(
 )
 
 
+@dataclass(frozen=True)
+class Sample:
+    """The crawl at one progress line: time, documents, and each process's memory in kB."""
+
+    seconds: float
+    documents: int
+    processes: dict[int, tuple[str, int, int]]  # pid: (main / worker / other, VmRSS, VmHWM)
+
+    @property
+    def tree_rss_mb(self) -> float:
+        return sum(rss for _, rss, _ in self.processes.values()) / 1024
+
+
 @dataclass
 class Result:
     name: str
@@ -147,7 +180,7 @@ class Result:
     rss_mb: float
     statements: float | None = None
     stage_ms: str = ""
-    samples: list[tuple[float, int, float]] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
 
     def row(self) -> str:
         sql = f"{self.statements:>9.2f}" if self.statements is not None else f"{'':>9}"
@@ -238,25 +271,75 @@ def crawl(
         values = measure(command, cores, env, project)
         statements = sum(int(line) for line in counts.read_text().split()) / pages
         stage_ms = stage_cpu(profile, pages) if args.profile else ""
+    samples = [Sample(seconds, documents, {int(pid): (role, rss, hwm)
+                                           for pid, (role, rss, hwm) in processes.items()})
+               for seconds, documents, processes in values["samples"]]  # fmt: skip
     return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"], statements,
-                  stage_ms, [tuple(sample) for sample in values["samples"]])  # fmt: skip
+                  stage_ms, samples)  # fmt: skip
 
 
 def tenths(result: Result) -> str:
-    """Documents/s in each tenth of the run and the process tree's RSS at its end."""
-    points = [(0.0, 0, 0.0), *result.samples]
-    rates, memory = [], []
-    previous = points[0]
+    """Per tenth of the run: documents/s, the process tree's RSS at its end, and the peak RSS
+    (VmHWM) so far of the main process and of each worker, which the ±10 % goal reads."""
+    reached = tenth_samples(result)
+    rates, previous = [], Sample(0.0, 0, {})
+    for sample in reached:
+        rates.append((sample.documents - previous.documents) / (sample.seconds - previous.seconds))
+        previous = sample
+    lines = [
+        f"  documents/s per tenth: {' '.join(f'{rate:.1f}' for rate in rates)}",
+        "  RSS MB of the crawl and its workers at each tenth: "
+        + " ".join(f"{sample.tree_rss_mb:.0f}" for sample in reached),
+    ]
+    peaks = peaks_per_tenth(result.samples, reached)
+    lines.append("  peak RSS MB (VmHWM) at each tenth:")
+    for name, values in peaks.items():
+        lines.append(f"    {name:<26}" + " ".join(f"{peak / 1024:>5.0f}" for peak in values))
+    lines.append(flatness(peaks))
+    return "\n".join(lines)
+
+
+def tenth_samples(result: Result) -> list[Sample]:
+    """The first progress sample at or past each tenth of the documents (fewer if none is)."""
+    reached: list[Sample] = []
     for tenth in range(1, 11):
         target = result.pages * tenth / 10
-        reached = next((p for p in points if p[1] >= target), None)
-        if reached is None or reached[0] <= previous[0]:
-            continue
-        rates.append(f"{(reached[1] - previous[1]) / (reached[0] - previous[0]):.1f}")
-        memory.append(f"{reached[2]:.0f}")
-        previous = reached
-    return (f"  documents/s per tenth: {' '.join(rates)}\n"
-            f"  RSS MB of the crawl and its workers at each tenth: {' '.join(memory)}")  # fmt: skip
+        sample = next((s for s in result.samples if s.documents >= target), None)
+        if sample is not None and (not reached or sample.seconds > reached[-1].seconds):
+            reached.append(sample)
+    return reached
+
+
+def peaks_per_tenth(samples: list[Sample], reached: list[Sample]) -> dict[str, list[int]]:
+    """VmHWM (kB) at each reached sample: of the main process, of each worker (by start
+    order) and of all processes together. A worker's last value is carried on: the workers
+    stop before the crawl's last progress line."""
+    workers = sorted({pid for s in samples for pid, p in s.processes.items() if p[0] == "worker"})
+    names = {pid: f"worker {number}" for number, pid in enumerate(workers, 1)}
+    seen: dict[int, tuple[str, int]] = {}
+    peaks: dict[str, list[int]] = {"main process": [], **{n: [] for n in names.values()}}
+    peaks["main process and workers"] = []
+    for sample in samples:
+        for pid, (role, _, hwm) in sample.processes.items():
+            if role in ("main", "worker"):
+                seen[pid] = (role, max(hwm, seen.get(pid, (role, 0))[1]))
+        if sample in reached:
+            main = sum(hwm for role, hwm in seen.values() if role == "main")
+            peaks["main process"].append(main)
+            for pid, name in names.items():
+                peaks[name].append(seen.get(pid, ("worker", 0))[1])
+            peaks["main process and workers"].append(sum(hwm for _, hwm in seen.values()))
+    return peaks
+
+
+def flatness(peaks: dict[str, list[int]]) -> str:
+    """How much each peak grew from the second tenth to the last."""
+    changes = [
+        f"{name} {100 * (values[-1] - values[1]) / values[1]:+.1f} %"
+        for name, values in peaks.items()
+        if len(values) > 2 and values[1]
+    ]
+    return f"  peak RSS, last tenth against the second: {', '.join(changes) or '-'}"
 
 
 def stage_cpu(profile: Path, pages: int) -> str:

@@ -69,6 +69,7 @@ class NewscrawlerConfig:
     sitemap_max_depth: int
     extract_max_bytes: int
     recurring_min_documents: int
+    recurring_capacity: int
     extract_processes: int
     dedup_threshold: float
     dedup_num_perm: int
@@ -109,6 +110,7 @@ class NewscrawlerConfig:
             sitemap_max_depth=settings.getint("SITEMAP_MAX_DEPTH"),
             extract_max_bytes=settings.getint("EXTRACT_MAX_BYTES"),
             recurring_min_documents=settings.getint("EXTRACT_RECURRING_MIN_DOCUMENTS"),
+            recurring_capacity=settings.getint("EXTRACT_RECURRING_CAPACITY"),
             extract_processes=settings.getint("EXTRACT_PROCESSES"),
             dedup_threshold=settings.getfloat("DEDUP_THRESHOLD"),
             dedup_num_perm=settings.getint("DEDUP_NUM_PERM"),

@@ -22,6 +22,9 @@ JOURNAL_MAX_FAILURES = 3  # a document a stage failed on this often goes to the 
 JOURNAL_MAX_REPLAYS = 10  # ... and so does one replayed this often without being stored
 EXTRACT_MAX_BYTES = 20 * 1024 * 1024
 EXTRACT_RECURRING_MIN_DOCUMENTS = 3
+# Lines each extraction worker remembers to tell a site's recurring chrome (about 40 bytes a
+# line: 200,000 cost 8 MB a worker; fewer forget a site's chrome between its documents sooner).
+EXTRACT_RECURRING_CAPACITY = 200_000
 EXTRACT_PROCESSES = 0  # extraction worker processes; 0 = one per core
 DEDUP_THRESHOLD = 0.8
 DEDUP_NUM_PERM = 128

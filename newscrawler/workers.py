@@ -35,6 +35,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from newscrawler import settings as defaults
 from newscrawler.dedup.decide import Fingerprint, FingerprintSettings, fingerprint
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.recurring import Observation, RecurringLines
@@ -57,6 +58,7 @@ class WorkerSettings:
     language_min_chars: int
     # The Dedup stage's fingerprint settings (None: the Dedup stage computes it itself).
     fingerprints: FingerprintSettings | None = None
+    recurring_capacity: int = defaults.EXTRACT_RECURRING_CAPACITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +197,11 @@ class WorkerState:
 def worker_state(settings: WorkerSettings) -> WorkerState:
     """This process's state: built once (the pool's initializer), then reused by every job."""
     return WorkerState(
-        recurring=RecurringLines(min_documents=settings.recurring_min_documents, share=True),
+        recurring=RecurringLines(
+            min_documents=settings.recurring_min_documents,
+            capacity=settings.recurring_capacity,
+            share=True,
+        ),
         identifier=LanguageIdentifier(
             settings.languages,
             min_confidence=settings.language_min_confidence,

@@ -109,6 +109,7 @@ class ExtractPipeline:
 def worker_settings(config: NewscrawlerConfig, fingerprints: FingerprintSettings) -> WorkerSettings:
     return WorkerSettings(
         recurring_min_documents=config.recurring_min_documents,
+        recurring_capacity=config.recurring_capacity,
         languages=config.languages,
         language_min_confidence=config.language_min_confidence,
         language_min_chars=config.language_min_chars,

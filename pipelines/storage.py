@@ -122,7 +122,7 @@ class StoragePipeline:
             decision = entry.decision
             if decision.outcome is not Outcome.NOT_MODIFIED:
                 decision = self.decide(entry.article)
-            repository.stage(entry.article, decision)
+            repository.restage(entry, decision)
 
     def transaction_lost(self, count: int) -> None:
         """The transaction is gone: its documents stay in the journal for a later replay."""

@@ -18,7 +18,16 @@ from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
 from newscrawler.dedup.decide import Decision, Deduplicator, Outcome, lsh_parameters
-from newscrawler.dedup.fingerprint import _hash32, content_hash, minhash, optimal_bands
+from newscrawler.dedup.fingerprint import (
+    _hash32,
+    content_hash,
+    hashed_jaccard,
+    jaccard,
+    minhash,
+    optimal_bands,
+    shingle_hashes,
+    shingles,
+)
 from newscrawler.dedup.urls import article_url_key, url_key
 
 from .conftest import CrawlRunner
@@ -47,6 +56,23 @@ def test_our_minhash_equals_datasketchs(size: int) -> None:
     reference = MinHash(num_perm=128, hashfunc=_hash32, scheme="affine32")
     reference.update_batch(list(shingles))
     assert minhash(shingles, 128).tolist() == reference.hashvalues.tolist()
+
+
+def test_similarity_of_shingle_hashes_equals_that_of_the_shingles() -> None:
+    # The Dedup stage keeps candidates' shingles as 64-bit hashes (a twelfth of the memory):
+    # its similarities must be those of the shingle sets themselves.
+    rng = random.Random(4)
+    words = f"{STORY} {UNRELATED_SAME_TOPIC}".split()
+    texts = ["", "one", STORY, UNRELATED_SAME_TOPIC, "東京都は新しい地下鉄の路線を発表した。" * 3]
+    for _ in range(40):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 300)))
+        texts += [text, " ".join(w if rng.random() > 0.1 else w[::-1] for w in text.split())]
+    for a in texts:
+        for b in rng.sample(texts, 8):
+            expected = jaccard(shingles(a), shingles(b))
+            assert hashed_jaccard(shingle_hashes(shingles(a)), shingle_hashes(shingles(b))) == (
+                pytest.approx(expected, abs=1e-12)
+            )
 
 
 def test_content_hash_folds_case_whitespace_punctuation_and_unicode_forms() -> None:

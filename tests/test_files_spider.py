@@ -11,8 +11,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from newscrawler.db.models import Article, CrawlRun
+from newscrawler.spiders.files import FilesSpider
 
-from .conftest import SEEDS, CrawlRunner
+from .conftest import SEEDS, CrawlRunner, write_articles
 
 GERMAN = (
     "Die Stadtverwaltung hat am Montag neue Pläne für den Ausbau des Nahverkehrs vorgestellt. "
@@ -97,3 +98,28 @@ def test_missing_path_is_reported(
     assert run.status == "finished"
     assert run.stats["newscrawler/dropped/missing_path"] == 1
     assert run.dropped == 1
+
+
+def test_files_are_listed_in_path_order(tmp_path: Path) -> None:
+    # A separator must sort before "-" and "." as Path comparison does, not after.
+    names = ["a/x.txt", "a-b.txt", "a.txt", "a/b/c.txt", "a b.txt", "ab/z.txt", "A.txt", "é.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    listed = list(FilesSpider(path=str(tmp_path)).matching_files(str(tmp_path)))
+    assert listed == sorted(tmp_path.resolve() / name for name in names)
+    globbed = list(FilesSpider(path="x").matching_files(str(tmp_path / "a*" / "*.txt")))
+    assert globbed == sorted(tmp_path.resolve() / name for name in ["a/x.txt", "ab/z.txt"])
+
+
+def test_files_are_requested_as_the_engine_has_room_not_all_at_once(
+    run_crawl: CrawlRunner, tmp_path: Path, sqlite_engine: Engine
+) -> None:
+    # Scrapy reads start() ahead into its scheduler: every file's request (about 1 KB each)
+    # would be queued at once. Stopped after a few documents, the crawl shows how many were.
+    folder = write_articles(tmp_path / "docs", 300)
+    run_crawl("files", "-a", f"path={folder}", "-s", "CLOSESPIDER_ITEMCOUNT=5")
+    with Session(sqlite_engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+    assert run.stats["finish_reason"] == "closespider_itemcount"
+    assert run.stats["scheduler/enqueued"] <= 5 + 2 * 16  # CONCURRENT_REQUESTS_PER_DOMAIN

@@ -185,3 +185,53 @@ def test_a_resumed_fetch_is_not_sighted_again_by_the_next_run(database_url: str)
     store.repository.commit()
     store.close("finished", {}, {})
     assert count(database_url, Sighting) == 2
+
+
+def test_a_url_fetched_again_in_the_same_run_is_one_sighting(store: ArticleStore) -> None:
+    # The repository keeps no set of the run's URLs (it would grow with the crawl): the
+    # database's unique (url, run) key is what keeps the second sighting out.
+    deduplicator = Deduplicator(store)
+    rng = random.Random(11)
+    text = prose(rng)
+    stage(store, deduplicator, article("https://a.example/1", text))
+    store.repository.commit()
+    for batch in range(2):  # in a later batch, and twice in one
+        stage(store, deduplicator, article("https://a.example/1", text))
+        if batch:
+            stage(store, deduplicator, article("https://a.example/1", text))
+        store.repository.commit()
+    stage(store, deduplicator, article("https://a.example/2", prose(rng)))
+    store.repository.commit()
+
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        sightings = [(s.url, s.crawl_run_id) for s in session.scalars(select(Sighting))]
+    engine.dispose()
+    assert sorted(sightings) == [("https://a.example/1", store.run_id),
+                                 ("https://a.example/2", store.run_id)]  # fmt: skip
+
+
+def test_a_staged_page_is_held_compressed_and_stored_whole_also_when_staged_again(
+    store: ArticleStore,
+) -> None:
+    # A batch of 100 staged pages held 34 MB of page bytes; it keeps them compressed only,
+    # and what raw_documents stores is the page, also after a clash makes it decide again.
+    deduplicator = Deduplicator(store)
+    rng = random.Random(12)
+    first, second = (article(f"https://a.example/{n}", prose(rng)) for n in range(2))
+    pages = [first.raw.body, second.raw.body]
+    stage(store, deduplicator, first)
+    stage(store, deduplicator, second)
+    assert (first.raw.body, second.raw.body) == (b"", b"")
+    for entry in store.repository.take_entries():  # as StoragePipeline.redecide does
+        store.repository.restage(
+            entry, deduplicator.decide(entry.article.text, entry.article.url_key or "")
+        )
+    store.repository.commit()
+
+    engine = make_engine(store.database_url)
+    with Session(engine) as session:
+        rows = session.scalars(select(RawDocument).order_by(RawDocument.url)).all()
+        stored = [(zlib.decompress(row.body), row.size) for row in rows]
+    engine.dispose()
+    assert stored == [(page, len(page)) for page in pages]

@@ -156,6 +156,7 @@ class Entry:
     decision: Decision
     stat_keys: list[str]
     body_sha256: str | None  # None when no raw document is kept (a 304 answer)
+    body_size: int = 0  # bytes of the page (the staged entry keeps it compressed only)
     story_how: str | None = None  # how the Story stage filed it (at the batch's write)
 
     @property
@@ -232,8 +233,9 @@ class Repository:
         self.unwritten: list[Entry] = []
         self.overlay = Overlay()
         self.stale = False  # a write clashed: the staged batch must be decided again
-        self._sighted: set[str] = set()  # URLs with a committed sighting in this run
-        self._sighted_open: set[str] = set()  # ... and in the open transaction
+        # URLs sighted in the open transaction. Those of committed ones are not kept (a set of
+        # every URL of the run); the database's unique (url, run) key skips them.
+        self._sighted_open: set[str] = set()
 
     # -- lookups ------------------------------------------------------------
 
@@ -289,10 +291,27 @@ class Repository:
     # -- staging and writing -------------------------------------------------
 
     def stage(self, article: items.Article, decision: Decision) -> Entry:
-        """Add an article to the open batch (no SQL until a write)."""
-        keep_raw = decision.outcome is not Outcome.NOT_MODIFIED
-        digest = hashlib.sha256(article.raw.body).hexdigest() if keep_raw else None
-        entry = Entry(article, decision, stat_keys(article, decision), digest)
+        """Add an article to the open batch (no SQL until a write).
+
+        From here on the page is kept compressed only, as ``raw_documents``
+        stores it: a batch of 100 pages would otherwise hold 34 MB of bytes
+        that nothing reads again (the item that leaves the pipeline has none).
+        """
+        raw = article.raw
+        digest, size = None, len(raw.body)
+        if decision.outcome is not Outcome.NOT_MODIFIED:
+            digest = hashlib.sha256(raw.body).hexdigest()
+            raw.compressed_body()
+            raw.body = b""
+        return self._add(Entry(article, decision, stat_keys(article, decision), digest, size))
+
+    def restage(self, entry: Entry, decision: Decision) -> Entry:
+        """Stage an entry taken back (:meth:`take_entries`) again, with a new decision."""
+        article = entry.article
+        stats_of = stat_keys(article, decision)
+        return self._add(Entry(article, decision, stats_of, entry.body_sha256, entry.body_size))
+
+    def _add(self, entry: Entry) -> Entry:
         self.entries.append(entry)
         self.unwritten.append(entry)
         self.overlay.add(entry)
@@ -322,7 +341,6 @@ class Repository:
         self.write_pending()
         self.session.commit()
         committed, self.entries = self.entries, []
-        self._sighted |= self._sighted_open
         self._sighted_open = set()
         return committed
 
@@ -366,7 +384,7 @@ class Repository:
             if entry.body_sha256 is not None:
                 key = (entry.article.raw.url, entry.body_sha256)
                 if key not in rows:
-                    rows[key] = raw_values(entry.article.raw, entry.body_sha256, self.run_id)
+                    rows[key] = raw_values(entry, entry.body_sha256, self.run_id)
         if not rows:
             return {}
         self.session.execute(self._insert(RAW).on_conflict_do_nothing(), list(rows.values()))
@@ -473,7 +491,7 @@ class Repository:
         rows = []
         for entry in batch:
             raw = entry.article.raw
-            if raw.url in self._sighted or raw.url in self._sighted_open:
+            if raw.url in self._sighted_open:
                 continue
             if (raw.url, raw.fetched_at) in recorded:
                 continue
@@ -566,13 +584,14 @@ def _raw_id(entry: Entry, raw_ids: dict[tuple[str, str], int]) -> int | None:
     return raw_ids.get((entry.article.raw.url, entry.body_sha256))
 
 
-def raw_values(raw: items.RawDocument, sha256: str, run_id: int) -> dict[str, Any]:
+def raw_values(entry: Entry, sha256: str, run_id: int) -> dict[str, Any]:
     """A ``raw_documents`` row: the fetched bytes, compressed."""
+    raw = entry.article.raw
     return {
         "url": raw.url, "content_type": raw.content_type, "encoding": raw.encoding,
         "http_status": raw.status, "headers": raw.headers or None,
         "body": raw.compressed_body(), "compression": "zlib",
-        "body_sha256": sha256, "size": len(raw.body), "spider": raw.spider,
+        "body_sha256": sha256, "size": entry.body_size, "spider": raw.spider,
         "fetched_at": raw.fetched_at, "crawl_run_id": run_id,
     }  # fmt: skip
 

@@ -8,6 +8,7 @@ near-duplicate linked to the first article of its cluster, or a new article.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,12 +18,15 @@ from newscrawler.dedup.fingerprint import (
     LshParameters,
     band_hashes,
     content_hash,
-    jaccard,
+    hashed_jaccard,
     minhash,
+    shingle_hashes,
     shingles,
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from newscrawler.config import NewscrawlerConfig
     from newscrawler.db.repository import Candidate, Found, Repository
     from newscrawler.db.store import ArticleStore
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
 # rows, P(candidate) 0.998 at Jaccard 0.8); the exact Jaccard check of the
 # candidates then removes the false positives (measured in bench/dedup.py).
 LSH_THRESHOLD_MARGIN = 0.25
-RECENT_SHINGLE_SETS = 512  # candidates' shingle sets kept (a few MB)
+RECENT_SHINGLE_SETS = 512  # candidates' shingles kept, as hashes (about 3 MB)
 
 
 def lsh_parameters(
@@ -112,7 +116,9 @@ class Deduplicator:
         self.shingle_size = shingle_size
         self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
         self.fingerprints = FingerprintSettings(self.params, shingle_size)
-        self._recent: OrderedDict[str, set[bytes]] = OrderedDict()
+        # A digest of a candidate's text -> its shingle hashes (as sets of bytes keyed by the
+        # texts, the 512 cost 54 MB).
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
@@ -161,7 +167,7 @@ class Deduplicator:
         self, text: str, known: Fingerprint, candidates: list[Candidate]
     ) -> Decision:
         digest, bands = known.content_hash, list(known.bands)
-        own = shingles(text, self.shingle_size) if candidates else set()
+        own = shingle_hashes(shingles(text, self.shingle_size) if candidates else set())
         matches = self._matches(own, candidates)
         if not matches:
             return Decision(Outcome.NEW, digest, bands=bands)
@@ -170,26 +176,27 @@ class Deduplicator:
             Outcome.NEAR_DUPLICATE, digest, duplicate_of=root, similarity=similarity, bands=bands
         )
 
-    def _matches(self, own: set[bytes], candidates: list[Candidate]) -> dict[int, Candidate]:
+    def _matches(self, own: np.ndarray, candidates: list[Candidate]) -> dict[int, Candidate]:
         return {
             candidate.id: candidate
             for candidate in candidates
-            if jaccard(own, self._shingles(candidate.text)) >= self.threshold
+            if hashed_jaccard(own, self._shingles(candidate.text)) >= self.threshold
         }
 
-    def _shingles(self, text: str) -> set[bytes]:
+    def _shingles(self, text: str) -> np.ndarray:
         """Shingles of a stored text; recent ones are kept (a cluster's texts come back often)."""
-        cached = self._recent.get(text)
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        cached = self._recent.get(key)
         if cached is not None:
-            self._recent.move_to_end(text)
+            self._recent.move_to_end(key)
             return cached
-        computed = self._recent[text] = shingles(text, self.shingle_size)
+        computed = self._recent[key] = shingle_hashes(shingles(text, self.shingle_size))
         if len(self._recent) > RECENT_SHINGLE_SETS:
             self._recent.popitem(last=False)
         return computed
 
-    def _cluster_root(self, own: set[bytes], matches: dict[int, Candidate]) -> tuple[int, float]:
+    def _cluster_root(self, own: np.ndarray, matches: dict[int, Candidate]) -> tuple[int, float]:
         """The earliest article of the cluster and the similarity to it."""
         root = min(candidate.duplicate_of or candidate.id for candidate in matches.values())
         root_text = matches[root].text if root in matches else self.repository.article_text(root)
-        return root, round(jaccard(own, self._shingles(root_text)), 4)
+        return root, round(hashed_jaccard(own, self._shingles(root_text)), 4)
