@@ -67,7 +67,18 @@ class DedupPipeline:
         return item
 
     def decide(self, adapter: ItemAdapter, key: str) -> Decision:
-        """On the database thread: the decision, or a 304's stored article."""
+        """On the database thread: the decision, or a 304's stored article.
+
+        A failed query's transaction is rolled back at once, in the same turn of the
+        thread, so that no other queued work runs on it.
+        """
+        try:
+            return self._decide(adapter, key)
+        except DBAPIError:
+            self.store.repository.rollback()  # staged entries become unwritten again
+            raise
+
+    def _decide(self, adapter: ItemAdapter, key: str) -> Decision:
         raw = adapter["raw"]
         if raw.status != NOT_MODIFIED:
             return self.deduplicator.decide(adapter["text"], key, adapter.get("fingerprint"))

@@ -94,16 +94,25 @@ class StoragePipeline:
                 except DBAPIError as error:
                     if not is_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
                         return await self.store.lose_transaction(error)
-                    await self.store.call(self.store.repository.rollback)
                     await asyncio.sleep(random.uniform(0, 0.05 * 2**attempt))
                 else:
                     return self.committed(committed)
 
     def commit(self, redecide: bool) -> list[Entry]:
-        """On the database thread: (decide again and) commit the staged batch."""
-        if redecide:
-            self.redecide()
-        return self.store.commit()
+        """On the database thread: (decide again and) commit the staged batch.
+
+        A clash is rolled back here, in the same turn of the thread: work the other
+        stages queued meanwhile must not run on the failed transaction (PostgreSQL
+        refuses every statement of it, which would take the store offline).
+        """
+        try:
+            if redecide:
+                self.redecide()
+            return self.store.commit()
+        except DBAPIError as error:
+            if is_conflict(error):
+                self.store.repository.rollback()
+            raise
 
     def committed(self, entries: list[Entry]) -> None:
         """Count what the batch stored and mark exactly its documents done in the journal."""
