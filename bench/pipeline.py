@@ -279,11 +279,14 @@ def tenths(result: Result) -> str:
 
 
 def tenth_samples(result: Result) -> list[Sample]:
-    """The first progress sample at or past each tenth of the documents (fewer if none is)."""
+    """The first progress sample at or past each tenth of the documents; for the last tenth,
+    the last sample if none is (the crawl may end between two progress lines)."""
     reached: list[Sample] = []
     for tenth in range(1, 11):
         target = result.pages * tenth / 10
         sample = next((s for s in result.samples if s.documents >= target), None)
+        if sample is None and tenth == 10 and result.samples:
+            sample = result.samples[-1]
         if sample is not None and (not reached or sample.seconds > reached[-1].seconds):
             reached.append(sample)
     return reached
