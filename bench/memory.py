@@ -61,16 +61,17 @@ class OrderedRecurringLines:
 
 
 def held(build: Callable[[], Any]) -> tuple[Any, float, float]:
-    """What ``build`` returns, the MB it still holds and the seconds it took."""
+    """What ``build`` returns, the MB it still holds, and the seconds it takes (a second
+    call, without tracemalloc, which slows allocations unevenly)."""
     gc.collect()
     tracemalloc.start()
-    started = time.perf_counter()
     value = build()
-    seconds = time.perf_counter() - started
     gc.collect()
     size = tracemalloc.get_traced_memory()[0] / 2**20
     tracemalloc.stop()
-    return value, size, seconds
+    started = time.perf_counter()
+    build()
+    return value, size, time.perf_counter() - started
 
 
 def documents(count: int) -> list[tuple[list[str], str]]:
@@ -89,8 +90,9 @@ def recurring_lines() -> None:
     capacity = defaults.EXTRACT_RECURRING_CAPACITY
     corpus = documents(3 * capacity // (LINES_PER_DOCUMENT - CHROME_LINES))
 
-    def fill(memory: Any) -> Callable[[], Any]:
+    def fill(make: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
+            memory = make()
             for lines, name in corpus:
                 for line in lines:
                     memory.is_recurring(line)
@@ -101,8 +103,8 @@ def recurring_lines() -> None:
 
     print(f"recurring lines, {capacity:,} lines, {len(corpus):,} documents of "
           f"{LINES_PER_DOCUMENT} lines:")  # fmt: skip
-    ours, ours_mb, ours_s = held(fill(RecurringLines(capacity=capacity)))
-    other, other_mb, other_s = held(fill(OrderedRecurringLines(capacity=capacity)))
+    ours, ours_mb, ours_s = held(fill(lambda: RecurringLines(capacity=capacity)))
+    other, other_mb, other_s = held(fill(lambda: OrderedRecurringLines(capacity=capacity)))
     chrome = [f"site {site} menu 0" for site in range(SITES)]
     for name, memory, mb, seconds in [
         ("ours: packed generations", ours, ours_mb, ours_s),
