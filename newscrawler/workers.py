@@ -40,6 +40,7 @@ from newscrawler.dedup.decide import Fingerprint, FingerprintSettings, fingerpri
 from newscrawler.extraction.document import extract_document
 from newscrawler.extraction.recurring import Observation, RecurringLines
 from newscrawler.extraction.result import Extraction
+from newscrawler.heap import map_large_blocks
 from newscrawler.language.identify import LanguageIdentifier, LanguageResult
 from newscrawler.story.signals import SignalExtractor, Signals
 
@@ -121,7 +122,7 @@ class TextWorkers:
             ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=context,
-                initializer=die_with_parent,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
             for _ in range(count)
@@ -212,6 +213,12 @@ def worker_state(settings: WorkerSettings) -> WorkerState:
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def start_worker(parent: int) -> None:
+    """Every worker: it dies with its crawl, and frees its pages' memory back at once."""
+    die_with_parent(parent)
+    map_large_blocks()
 
 
 def die_with_parent(parent: int) -> None:

@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem
 from newscrawler import stats
 from newscrawler.extensions import services
 from newscrawler.extraction.errors import DocumentTooLarge, ExtractionError
+from newscrawler.heap import map_large_blocks
 from newscrawler.items import NOT_MODIFIED, Article, RawDocument
 from newscrawler.workers import Document, TextWorkers, WorkerSettings
 
@@ -64,7 +65,9 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         # Extraction and language identification (tens of milliseconds a page) run in
         # worker processes, so that the reactor keeps downloading and storing meanwhile,
-        # on every core.
+        # on every core. Pages pass through this process too: their memory goes back
+        # to the system when they are freed, here as in the workers.
+        map_large_blocks()
         self.workers = TextWorkers(
             self.config.extract_processes, worker_settings(self.config, self.fingerprints)
         )

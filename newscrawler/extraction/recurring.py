@@ -70,8 +70,8 @@ class Generation:
 
     def find(self, lines: U64) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """(positions in ``lines``, rows here) of the lines this generation holds."""
-        rows = np.minimum(np.searchsorted(self.keys, lines), len(self.keys) - 1)
-        found = np.flatnonzero(self.keys[rows] == lines)
+        rows = np.searchsorted(self.keys, lines)
+        found = np.flatnonzero(self.keys.take(rows, mode="clip") == lines)
         return found, rows[found]
 
     def seen(self, row: int) -> tuple[int, ...]:
@@ -98,6 +98,7 @@ class RecurringLines:
         # Line hash -> the first ``min_documents`` document signatures it was seen in.
         self._current: dict[int, tuple[int, ...]] = {}
         self._packed: deque[Generation] = deque(maxlen=GENERATIONS - 1)  # oldest first
+        self._packed_recurring: set[int] = set()  # the packed generations' recurring lines
         self._outbox: list[Observation] = []
 
     def __len__(self) -> int:
@@ -127,7 +128,7 @@ class RecurringLines:
         seen = self._current.get(line)
         if seen is not None:  # the newest entry of a line holds all its signatures
             return len(seen) >= self.min_documents
-        return any(line in generation.recurring for generation in self._packed)
+        return line in self._packed_recurring
 
     def _count(self, signature: int, lines: tuple[int, ...]) -> None:
         current = self._current
@@ -156,3 +157,4 @@ class RecurringLines:
         """The current generation becomes the newest packed one; the oldest is forgotten."""
         self._packed.append(Generation.pack(self._current, self.min_documents))
         self._current = {}
+        self._packed_recurring = set().union(*(g.recurring for g in self._packed))
