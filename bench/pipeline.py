@@ -393,6 +393,8 @@ def main() -> None:
     parser.add_argument("--make", type=int, default=0, help="build an N-document perturbed corpus")
     parser.add_argument("--gzip", action="store_true",
                         help="write the corpus as .html.gz files (less disk)")  # fmt: skip
+    parser.add_argument("--corpus", type=Path,
+                        help="crawl this folder instead (a corpus kept from a run)")  # fmt: skip
     parser.add_argument("--cores", type=int, nargs="+", choices=(1, 2), default=[1, 2],
                         help="crawl pinned to one core, on two, or both (default)")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="also crawl with this checkout (e.g. main)")
@@ -401,8 +403,11 @@ def main() -> None:
     args = parser.parse_args()
     sources = source_files(args.pages)
     with tempfile.TemporaryDirectory() as work:
-        corpus = Path(work) / "corpus"
-        pages = build_corpus(corpus, sources, args.make or len(sources), args.gzip)
+        corpus = args.corpus or Path(work) / "corpus"
+        if args.corpus:
+            pages = sum(1 for path in corpus.iterdir() if path.is_file())
+        else:
+            pages = build_corpus(corpus, sources, args.make or len(sources), args.gzip)
         print(f"{pages} documents from {len(sources)} real pages; the alternatives on one core")
         print(f"{'method':<34} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>9} {'SQL/doc':>9}")
         started = time.perf_counter()

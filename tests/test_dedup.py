@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from datasketch import MinHash
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from newscrawler import cli, items
@@ -27,6 +27,8 @@ from newscrawler.dedup.fingerprint import (
     optimal_bands,
     shingle_hashes,
     shingles,
+    signature_agreement,
+    signature_bytes,
 )
 from newscrawler.dedup.urls import article_url_key, url_key
 
@@ -168,6 +170,52 @@ def test_near_duplicates_link_to_the_earliest_article_of_their_cluster(
     assert third.duplicate_of == first.article_id
 
 
+def edited_copy(words: list[str], rng: random.Random, share: float) -> str:
+    return " ".join(w[::-1] if rng.random() < share else w for w in words)
+
+
+def test_signature_agreement_estimates_the_similarity_of_the_texts() -> None:
+    rng = random.Random(3)
+    words = [f"word{rng.randrange(5000)}" for _ in range(600)]
+    base = shingles(" ".join(words))
+    for share in (0.0, 0.02, 0.05, 0.1, 0.2, 0.4):
+        copy = shingles(edited_copy(words, rng, share))
+        exact = jaccard(base, copy)
+        stored = signature_bytes(minhash(base, 128)), signature_bytes(minhash(copy, 128))
+        agreement = signature_agreement(*stored)
+        assert agreement is not None
+        # four standard errors of a 128-value estimate
+        assert abs(agreement - exact) <= 4 * (exact * (1 - exact) / 128) ** 0.5 + 1e-9, share
+    assert len(stored[0]) == 4 * 128
+    assert signature_agreement(stored[0], signature_bytes(minhash(base, 64))) is None
+
+
+def test_a_stored_signature_rules_a_candidate_out_before_its_text_is_compared(
+    store: ArticleStore,
+) -> None:
+    deduplicator = Deduplicator(store, threshold=0.8)
+    original = save(store, deduplicator, "https://a.example/1", STORY)
+    store.repository.commit()
+    edited = STORY.replace("four percent", "five percent") + " Reporting by the news desk."
+
+    def decided() -> Outcome:
+        return Deduplicator(store).decide(edited, url_key("https://b.example/2")).outcome
+
+    assert decided() is Outcome.NEAR_DUPLICATE
+    # A signature that agrees with no value of the text's: the text is not compared at all.
+    unlike = signature_bytes(minhash(shingles(UNRELATED_SAME_TOPIC), 128))
+    set_signature(store, original.article_id, unlike)
+    assert decided() is Outcome.NEW
+    set_signature(store, original.article_id, None)  # a row stored before signatures
+    assert decided() is Outcome.NEAR_DUPLICATE
+
+
+def set_signature(store: ArticleStore, article_id: int | None, signature: bytes | None) -> None:
+    session = store.repository.session
+    session.execute(update(Article).where(Article.id == article_id).values(minhash=signature))
+    session.commit()
+
+
 # -- through real crawls ---------------------------------------------------------
 
 
@@ -266,7 +314,10 @@ def test_reband_rebuilds_the_index_for_the_current_layout(sqlite_url: str) -> No
         return decision.outcome is Outcome.NEAR_DUPLICATE
 
     assert not near_duplicate_found()  # bands of the old layout do not match
+    set_signature(old_store, 1, None)  # and a row stored before signatures
     out = io.StringIO()
     assert cli.main(["--database-url", sqlite_url, "db", "reband"], out=out) == 0
     assert out.getvalue().startswith("1 articles re-banded")
     assert near_duplicate_found()
+    (article,) = _articles(sqlite_url)
+    assert article.minhash == signature_bytes(minhash(shingles(STORY), 128))

@@ -125,6 +125,9 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     similarity: Mapped[float | None]
+    # The text's MinHash signature (``DEDUP_NUM_PERM`` unsigned 32-bit minima, little-endian):
+    # Dedup estimates a candidate's similarity from it before the exact check of its text.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     # No foreign key: a batch the Store writes again after a conflict must never fail on it
     # (newscrawler stories --rebuild recomputes every id from the articles).
     story_id: Mapped[int | None] = mapped_column(index=True)

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from newscrawler import items
-    from newscrawler.dedup.decide import Decision
+    from newscrawler.dedup.decide import Decision, Fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ METADATA_COLUMNS = (
 )  # fmt: skip
 TEXT_COLUMNS = (
     "text", "language", "language_confidence", "languages", "content_hash", "duplicate_of",
-    "similarity", "raw_document_id",
+    "similarity", "raw_document_id", "minhash",
 )  # fmt: skip
 FILLED_COLUMNS = METADATA_COLUMNS + TEXT_COLUMNS
 URL_STATE_COLUMNS = ("url", "etag", "last_modified", "http_status", "fetched_at", "article_id")
@@ -86,14 +86,14 @@ def lookup_query(bands: int) -> CompoundSelect[Any]:
     """Everything Dedup needs to know of a text, in one query.
 
     The articles with the same text or the same URL key (kind ``k``), and the
-    articles sharing one of ``bands`` band hashes, with their texts (kind
-    ``c``). The band match is one OR of (band, hash) pairs: both SQLite and
-    PostgreSQL answer it with index lookups on the primary key (a row-value
-    IN makes SQLite scan).
+    articles sharing one of ``bands`` band hashes, with their texts and MinHash
+    signatures (kind ``c``). The band match is one OR of (band, hash) pairs:
+    both SQLite and PostgreSQL answer it with index lookups on the primary key
+    (a row-value IN makes SQLite scan).
     """
     known = select(
         literal("k").label("kind"), ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash,
-        null().label("text"), null().label("duplicate_of"),
+        null().label("text"), null().label("duplicate_of"), null().label("minhash"),
     ).where(
         or_(ARTICLES.c.content_hash == bindparam("hash"), ARTICLES.c.url_key == bindparam("key"))
     )  # fmt: skip
@@ -103,7 +103,7 @@ def lookup_query(bands: int) -> CompoundSelect[Any]:
     )  # fmt: skip
     near = select(
         literal("c").label("kind"), ARTICLES.c.id, null(), null(), ARTICLES.c.text,
-        ARTICLES.c.duplicate_of,
+        ARTICLES.c.duplicate_of, ARTICLES.c.minhash,
     ).where(ARTICLES.c.id.in_(select(BANDS.c.article_id).where(matches)))  # fmt: skip
     query = union_all(known, near) if bands else union_all(known)
     return query.order_by("kind", "id")
@@ -128,6 +128,7 @@ class Candidate:
     id: int
     text: str
     duplicate_of: int | None
+    signature: bytes | None = None  # its MinHash signature, when stored with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +251,9 @@ class Repository:
             same_text=next((k for k in known if k.content_hash == content_hash), None),
             same_url=next((k for k in known if k.url_key == key), None),
             candidates=[
-                Candidate(row.id, row.text, row.duplicate_of) for row in rows if row.kind == "c"
+                Candidate(row.id, row.text, row.duplicate_of, row.minhash)
+                for row in rows
+                if row.kind == "c"
             ],
         )
 
@@ -543,26 +546,35 @@ class Repository:
         self.session.execute(statement, rows)
 
 
-def rebuild_bands(session: Session, bands_of: Callable[[str], list[int]], chunk: int = 500) -> int:
-    """Recompute every article's LSH bands (after the band layout changed); return how many.
+def rebuild_bands(
+    session: Session, fingerprint_of: Callable[[str], Fingerprint], chunk: int = 500
+) -> int:
+    """Recompute every article's LSH bands and MinHash signature (after the band layout or
+    the shingling changed); return how many.
 
     Articles are rewritten ``chunk`` at a time, each chunk in its own transaction.
     """
     done, last = 0, 0
+    signed = update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
+    signed = signed.values(minhash=bindparam("b_minhash", type_=ARTICLES.c.minhash.type))
     while True:
         query = select(ARTICLES.c.id, ARTICLES.c.text).where(ARTICLES.c.id > last)
         rows = session.execute(query.order_by(ARTICLES.c.id).limit(chunk)).all()
         if not rows:
             return done
         ids = [row.id for row in rows]
+        fingerprints = {row.id: fingerprint_of(row.text) for row in rows}
         session.execute(delete(BANDS).where(BANDS.c.article_id.in_(ids)))
         bands = [
-            {"band": band, "hash": value, "article_id": row.id}
-            for row in rows
-            for band, value in enumerate(bands_of(row.text))
+            {"band": band, "hash": value, "article_id": article_id}
+            for article_id, known in fingerprints.items()
+            for band, value in enumerate(known.bands)
         ]
         if bands:
             session.execute(BANDS.insert(), bands)
+        session.execute(
+            signed, [{"b_id": i, "b_minhash": known.signature} for i, known in fingerprints.items()]
+        )
         session.commit()
         done, last = done + len(rows), ids[-1]
 
@@ -622,6 +634,7 @@ def filled_values(
         "duplicate_of": decision.duplicate_of,
         "similarity": decision.similarity,
         "raw_document_id": raw_document_id,
+        "minhash": decision.signature,
     }
 
 

@@ -9,6 +9,7 @@ near-duplicate linked to the first article of its cluster, or a new article.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,8 @@ from newscrawler.dedup.fingerprint import (
     minhash,
     shingle_hashes,
     shingles,
+    signature_agreement,
+    signature_bytes,
 )
 
 if TYPE_CHECKING:
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
 # candidates then removes the false positives (measured in bench/dedup.py).
 LSH_THRESHOLD_MARGIN = 0.25
 RECENT_SHINGLE_SETS = 512  # candidates' shingles kept, as hashes (about 3 MB)
+# A candidate whose stored signature agrees with the text's this many standard errors below
+# the threshold is not checked exactly: one at the threshold falls that low about once in
+# a billion checks (with 128 permutations at 0.8, an agreement under 0.59).
+SIGNATURE_MARGIN_ERRORS = 6.0
 
 
 def lsh_parameters(
@@ -47,9 +54,9 @@ def lsh_parameters(
     return LshParameters.for_threshold(lsh_threshold, num_perm)
 
 
-def shingle_bands(own: set[bytes], params: LshParameters) -> list[int]:
-    """The LSH band hashes stored for (and looked up with) a text's shingles."""
-    return band_hashes(minhash(own, params.num_perm), params)
+def signature_margin(threshold: float, num_perm: int) -> float:
+    """How far below ``threshold`` a signature agreement rules a candidate out."""
+    return SIGNATURE_MARGIN_ERRORS * math.sqrt(threshold * (1 - threshold) / num_perm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +78,13 @@ class Fingerprint:
     content_hash: str
     bands: tuple[int, ...]
     settings: FingerprintSettings
+    signature: bytes = b""  # the MinHash signature, as stored (``signature_bytes``)
 
 
 def fingerprint(text: str, settings: FingerprintSettings) -> Fingerprint:
-    own = shingles(text, settings.shingle_size)
-    return Fingerprint(content_hash(text), tuple(shingle_bands(own, settings.params)), settings)
+    signature = minhash(shingles(text, settings.shingle_size), settings.params.num_perm)
+    bands = tuple(band_hashes(signature, settings.params))
+    return Fingerprint(content_hash(text), bands, settings, signature_bytes(signature))
 
 
 class Outcome(StrEnum):
@@ -99,6 +108,7 @@ class Decision:
     duplicate_of: int | None = None
     similarity: float | None = None
     bands: list[int] = field(default_factory=list)
+    signature: bytes | None = None  # stored with the text (``articles.minhash``)
 
 
 class Deduplicator:
@@ -116,6 +126,7 @@ class Deduplicator:
         self.shingle_size = shingle_size
         self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
         self.fingerprints = FingerprintSettings(self.params, shingle_size)
+        self.ruled_out_below = threshold - signature_margin(threshold, num_perm)
         # A digest of a candidate's text -> its shingle hashes (as sets of bytes keyed by the
         # texts, the 512 cost 54 MB).
         self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
@@ -166,22 +177,45 @@ class Deduplicator:
     def _near_duplicate_decision(
         self, text: str, known: Fingerprint, candidates: list[Candidate]
     ) -> Decision:
-        digest, bands = known.content_hash, list(known.bands)
-        own = shingle_hashes(shingles(text, self.shingle_size) if candidates else set())
-        matches = self._matches(own, candidates)
-        if not matches:
-            return Decision(Outcome.NEW, digest, bands=bands)
-        root, similarity = self._cluster_root(own, matches)
+        digest, bands, signature = known.content_hash, list(known.bands), known.signature
+        own = _Shingled(text, self.shingle_size)
+        match = self._first_match(own, signature, candidates)
+        if match is None:
+            return Decision(Outcome.NEW, digest, bands=bands, signature=signature)
+        root = match.duplicate_of or match.id
+        root_text = next((c.text for c in candidates if c.id == root), None)
+        if root_text is None:
+            root_text = self.repository.article_text(root)
+        similarity = round(hashed_jaccard(own.hashes, self._shingles(root_text)), 4)
         return Decision(
-            Outcome.NEAR_DUPLICATE, digest, duplicate_of=root, similarity=similarity, bands=bands
+            Outcome.NEAR_DUPLICATE,
+            digest,
+            duplicate_of=root,
+            similarity=similarity,
+            bands=bands,
+            signature=signature,
         )
 
-    def _matches(self, own: np.ndarray, candidates: list[Candidate]) -> dict[int, Candidate]:
-        return {
-            candidate.id: candidate
-            for candidate in candidates
-            if hashed_jaccard(own, self._shingles(candidate.text)) >= self.threshold
-        }
+    def _first_match(
+        self, own: _Shingled, signature: bytes, candidates: list[Candidate]
+    ) -> Candidate | None:
+        """The candidate at or above the threshold whose cluster is the earliest.
+
+        The candidates are tried in the order of their cluster's first article, so the
+        first match names the cluster every match would (a near-copy of a story
+        syndicated a hundred times is checked against one text, not a hundred). A
+        candidate whose stored signature rules it out is not checked at all.
+        """
+        for candidate in sorted(candidates, key=lambda c: c.duplicate_of or c.id):
+            if self._ruled_out(signature, candidate):
+                continue
+            if hashed_jaccard(own.hashes, self._shingles(candidate.text)) >= self.threshold:
+                return candidate
+        return None
+
+    def _ruled_out(self, signature: bytes, candidate: Candidate) -> bool:
+        agreement = signature_agreement(signature, candidate.signature or b"")
+        return agreement is not None and agreement < self.ruled_out_below
 
     def _shingles(self, text: str) -> np.ndarray:
         """Shingles of a stored text; recent ones are kept (a cluster's texts come back often)."""
@@ -195,8 +229,16 @@ class Deduplicator:
             self._recent.popitem(last=False)
         return computed
 
-    def _cluster_root(self, own: np.ndarray, matches: dict[int, Candidate]) -> tuple[int, float]:
-        """The earliest article of the cluster and the similarity to it."""
-        root = min(candidate.duplicate_of or candidate.id for candidate in matches.values())
-        root_text = matches[root].text if root in matches else self.repository.article_text(root)
-        return root, round(hashed_jaccard(own, self._shingles(root_text)), 4)
+
+class _Shingled:
+    """A new text's shingle hashes, computed the first time a candidate needs them."""
+
+    def __init__(self, text: str, size: int) -> None:
+        self._text, self._size = text, size
+        self._hashes: np.ndarray | None = None
+
+    @property
+    def hashes(self) -> np.ndarray:
+        if self._hashes is None:
+            self._hashes = shingle_hashes(shingles(self._text, self._size))
+        return self._hashes

@@ -155,6 +155,19 @@ def minhash(shingle_set: set[bytes], num_perm: int) -> np.ndarray:
     return permuted.min(axis=0)  # type: ignore[no-any-return]
 
 
+def signature_bytes(signature: np.ndarray) -> bytes:
+    """A MinHash signature as stored (``articles.minhash``): little-endian 32-bit values."""
+    return np.asarray(signature, dtype="<u4").tobytes()
+
+
+def signature_agreement(a: bytes, b: bytes) -> float | None:
+    """The share of equal values of two stored signatures: an unbiased estimate of the
+    texts' Jaccard similarity. None when they were made with different ``num_perm``."""
+    if len(a) != len(b) or not a:
+        return None
+    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+
+
 def band_hashes(signature: np.ndarray, params: LshParameters) -> list[int]:
     """One signed 64-bit hash per LSH band (fits a BIGINT column)."""
     values = np.asarray(signature, dtype=np.uint64)

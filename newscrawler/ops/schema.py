@@ -12,8 +12,7 @@ from newscrawler.credentials import mask_credentials
 from newscrawler.db.engine import make_sessionmaker, mask_url
 from newscrawler.db.repository import rebuild_bands
 from newscrawler.db.schema import ensure_schema
-from newscrawler.dedup.decide import lsh_parameters, shingle_bands
-from newscrawler.dedup.fingerprint import shingles
+from newscrawler.dedup.decide import FingerprintSettings, fingerprint, lsh_parameters
 from newscrawler.ops import CommandError, open_engine
 from newscrawler.ops.quarantine import project_config
 
@@ -31,22 +30,21 @@ def register(commands: Any, common: list[argparse.ArgumentParser]) -> None:
         "reband",
         parents=common,
         help="recompute the near-duplicate index with this version's band layout",
-        description="Recompute the LSH bands of every stored article (once, after an upgrade "
-        "that changed the band layout).",
+        description="Recompute the LSH bands and MinHash signatures of every stored article "
+        "(once, after an upgrade that changed the band layout or the signatures, or after "
+        "changing DEDUP_NUM_PERM or DEDUP_SHINGLE_SIZE).",
     ).set_defaults(handler=run_reband)
 
 
 def run_reband(args: argparse.Namespace, out: TextIO) -> int:
     config = project_config()
     params = lsh_parameters(config.dedup_threshold, config.dedup_num_perm)
+    settings = FingerprintSettings(params, config.dedup_shingle_size)
     engine = open_engine(args.database_url, writer=True)
     try:
         ensure_schema(engine)
         with make_sessionmaker(engine)() as session:
-            done = rebuild_bands(
-                session,
-                lambda text: shingle_bands(shingles(text, config.dedup_shingle_size), params),
-            )
+            done = rebuild_bands(session, lambda text: fingerprint(text, settings))
     finally:
         engine.dispose()
     print(f"{done} articles re-banded ({params.bands} bands of {params.rows} rows)", file=out)
