@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from newscrawler import items
 from newscrawler.db.engine import make_engine
-from newscrawler.db.models import Article, Story, StorySignal
+from newscrawler.db.models import Article, Story, StoryKey, StorySignal
 from newscrawler.db.store import ArticleStore
-from newscrawler.db.story_filing import StoryFiler
+from newscrawler.db.stories import POSTINGS_PER_KEY
+from newscrawler.db.story_filing import BatchStoryIndex, StoryFiler, read_postings
 from newscrawler.dedup.decide import Deduplicator
 from newscrawler.dedup.urls import url_key
+from newscrawler.story.cluster import StoryEntry
 from newscrawler.story.match import MatchRule
 from newscrawler.story.signals import Signals
 
@@ -128,3 +130,25 @@ def test_two_writers_joining_one_story_at_once_keep_both_languages(postgres_url:
     engine.dispose()
     assert german.story_id == french.story_id == story.id
     assert (story.article_count, sorted(story.languages)) == (3, ["de", "en", "fr"])
+
+
+def test_each_search_key_reads_its_newest_postings_in_the_window(store: ArticleStore) -> None:
+    engine = make_engine(store.database_url)
+    times = [NOW - timedelta(minutes=m) for m in range(80)]
+    outside = [NOW + timedelta(days=10, minutes=m) for m in range(5)]
+    with Session(engine) as session:
+        story = Story(first_seen_at=NOW, last_seen_at=NOW, article_count=1, languages=["en"])
+        session.add(story)
+        session.flush()
+        for seen_at, key in [*((t, "e:common") for t in times + outside), (NOW, "e:rare")]:
+            signal = StorySignal(story_id=story.id, seen_at=seen_at, language="en", keys={key: 1})
+            session.add(signal)
+            session.flush()
+            session.add(StoryKey(key=key, seen_at=seen_at, signal_id=signal.id))
+        session.commit()
+        entry = StoryEntry(Signals({"e:common": 1.0, "e:rare": 1.0}), NOW, "en", None)
+        index = BatchStoryIndex()
+        read_postings(session, [entry], MatchRule(), index)
+    engine.dispose()
+    assert [p.seen_at for p in index.postings["e:common"]] == times[:POSTINGS_PER_KEY]
+    assert [p.seen_at for p in index.postings["e:rare"]] == [NOW]

@@ -6,8 +6,9 @@ an article. Here the Store's batch is filed at once, right before its
 article rows are written (:meth:`~newscrawler.db.repository.Repository.write_pending`):
 
 * one query reads the most recent postings of every search key of the batch
-  (``ROW_NUMBER() OVER (PARTITION BY key …)``, within the batch's time span
-  widened by the story window), one the candidates' signals, one the stories
+  (per key, ``ORDER BY seen_at DESC LIMIT`` within the batch's time span
+  widened by the story window: an index range that stops at the limit, however
+  many articles share the key), one the candidates' signals, one the stories
   those candidates and the batch's near-duplicate originals belong to;
 * the assignment (:class:`~newscrawler.story.cluster.StoryAssigner`) runs in
   memory, the batch's own earlier articles being candidates too;
@@ -29,9 +30,10 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, union_all, update
 
 from newscrawler.db import models
 from newscrawler.db.stories import (
@@ -47,6 +49,7 @@ from newscrawler.story.signals import SignalExtractor, Signals
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+    from sqlalchemy.sql.selectable import CompoundSelect
 
     from newscrawler.db.repository import Entry
     from newscrawler.story.match import MatchRule
@@ -56,6 +59,8 @@ SIGNALS: Table = models.StorySignal.__table__  # type: ignore[assignment]
 KEYS: Table = models.StoryKey.__table__  # type: ignore[assignment]
 ARTICLES: Table = models.Article.__table__  # type: ignore[assignment]
 IN_CHUNK = 500  # values per IN (...) list
+# Search keys per postings statement: one limited SELECT each (SQLite allows 500 in a compound).
+KEYS_PER_STATEMENT = 200
 
 
 @dataclass(slots=True)
@@ -195,10 +200,33 @@ def _updated_id(entry: Entry) -> int | None:
 # -- reads: one statement each (per IN chunk) ------------------------------------
 
 
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+def _chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
     ordered = sorted(values)
-    for start in range(0, len(ordered), IN_CHUNK):
-        yield ordered[start : start + IN_CHUNK]
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+@lru_cache(maxsize=1)
+def postings_query() -> CompoundSelect[Any]:
+    """The newest ``POSTINGS_PER_KEY`` postings between ``start`` and ``end`` of each of
+    ``KEYS_PER_STATEMENT`` keys (``key0``…; an empty key matches nothing).
+
+    Each key reads its stretch of the primary key (key, seen_at) backwards and
+    stops at the limit; a window function over the keys would read every
+    posting of a key in the span first, and a common key ("n:12", a country)
+    holds one posting per article that names it.
+    """
+    start = bindparam("start", type_=KEYS.c.seen_at.type)
+    end = bindparam("end", type_=KEYS.c.seen_at.type)
+    per_key = [
+        select(KEYS.c.key, KEYS.c.seen_at, KEYS.c.signal_id)
+        .where(KEYS.c.key == bindparam(f"key{n}"), KEYS.c.seen_at.between(start, end))
+        .order_by(KEYS.c.seen_at.desc())
+        .limit(POSTINGS_PER_KEY)
+        .subquery()
+        for n in range(KEYS_PER_STATEMENT)
+    ]
+    return union_all(*(select(sub.c.key, sub.c.seen_at, sub.c.signal_id) for sub in per_key))
 
 
 def read_postings(
@@ -210,26 +238,17 @@ def read_postings(
         return set()
     start = min(entry.seen_at for entry in entries) - rule.window
     end = max(entry.seen_at for entry in entries) + rule.window
-    for chunk in _chunks(keys):
-        rank = (
-            func.row_number()
-            .over(partition_by=KEYS.c.key, order_by=KEYS.c.seen_at.desc())
-            .label("rank")
-        )
-        ranked = (
-            select(KEYS.c.key, KEYS.c.seen_at, KEYS.c.signal_id, rank)
-            .where(KEYS.c.key.in_(chunk), KEYS.c.seen_at.between(start, end))
-            .subquery()
-        )
-        rows = session.execute(
-            select(ranked.c.key, ranked.c.seen_at, ranked.c.signal_id)
-            .where(ranked.c.rank <= POSTINGS_PER_KEY)
-            .order_by(ranked.c.key, ranked.c.seen_at.desc())
-        )
-        for row in rows:
-            index.postings.setdefault(row.key, []).append(
-                Posting(row.key, row.seen_at, row.signal_id)
-            )
+    found: list[Posting] = []
+    for chunk in _chunks(keys, KEYS_PER_STATEMENT):
+        slots = [*chunk, *[""] * (KEYS_PER_STATEMENT - len(chunk))]
+        parameters: dict[str, Any] = {f"key{n}": key for n, key in enumerate(slots)}
+        parameters.update(start=start, end=end)
+        rows = session.execute(postings_query(), parameters)
+        found += (Posting(row.key, row.seen_at, row.signal_id) for row in rows)
+    found.sort(key=lambda posting: posting.seen_at, reverse=True)
+    found.sort(key=lambda posting: posting.key)  # by key, each key's newest first
+    for posting in found:
+        index.postings.setdefault(posting.key, []).append(posting)
     return {
         signal_id for entry in entries for signal_id in best_signal_ids(entry, rule, index.postings)
     }
