@@ -4,7 +4,8 @@ Rows are read with ``yield_per`` (a server-side cursor on PostgreSQL) and
 written as they come, so an export never holds the table in memory. Every
 column of the ``articles`` table is exported, in the table's order, under
 the same names in all three formats (a column added by a migration is
-exported too). JSON values (``languages``, ``tags``) stay JSON in JSON lines
+exported too), but the near-duplicate index's signature (``minhash``, bytes
+only Dedup reads). JSON values (``languages``, ``tags``) stay JSON in JSON lines
 and are JSON text in CSV and Parquet; times are ISO 8601 in UTC.
 
 The same CSV cell rules serve Scrapy's own feed export (``scrapy crawl …
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH = 1000
-COLUMNS = tuple(column.name for column in Article.__table__.columns)
+INDEX_COLUMNS = frozenset({"minhash"})  # Dedup's own data, not the article's
+EXPORTED = [c for c in Article.__table__.columns if c.name not in INDEX_COLUMNS]
+COLUMNS = tuple(column.name for column in EXPORTED)
 ProgressCallback = Callable[[int], None]
 
 
@@ -108,7 +111,7 @@ def parquet_schema() -> Any:
             return pa.timestamp("us", tz="UTC")
         return pa.string()
 
-    return pa.schema([(c.name, arrow_type(c)) for c in Article.__table__.columns])
+    return pa.schema([(c.name, arrow_type(c)) for c in EXPORTED])
 
 
 def write_parquet(
