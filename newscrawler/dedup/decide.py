@@ -13,6 +13,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from newscrawler.dedup.fingerprint import (
@@ -78,7 +79,7 @@ class Fingerprint:
     content_hash: str
     bands: tuple[int, ...]
     settings: FingerprintSettings
-    signature: bytes = b""  # the MinHash signature, as stored (``signature_bytes``)
+    signature: bytes  # the MinHash signature, as stored (``signature_bytes``)
 
 
 def fingerprint(text: str, settings: FingerprintSettings) -> Fingerprint:
@@ -230,15 +231,13 @@ class Deduplicator:
         return computed
 
 
+@dataclass
 class _Shingled:
     """A new text's shingle hashes, computed the first time a candidate needs them."""
 
-    def __init__(self, text: str, size: int) -> None:
-        self._text, self._size = text, size
-        self._hashes: np.ndarray | None = None
+    text: str
+    size: int
 
-    @property
+    @cached_property
     def hashes(self) -> np.ndarray:
-        if self._hashes is None:
-            self._hashes = shingle_hashes(shingles(self._text, self._size))
-        return self._hashes
+        return shingle_hashes(shingles(self.text, self.size))
