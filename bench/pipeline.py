@@ -38,6 +38,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,15 +89,18 @@ finally:
 # Runs one command and reports its children's CPU and peak RSS; with progress lines on
 # its standard error ("Progress: N documents"), also the time, documents and the memory of
 # every process of the tree (the crawl and its workers) at each of them: resident now
-# (VmRSS) and peak so far (VmHWM), in kB, with each process's role.
+# (VmRSS) and peak so far (VmHWM), in kB, and CPU seconds so far, with each process's role.
 MEASURE = """
 import json, os, re, resource, subprocess, sys, time
+TICK = os.sysconf("SC_CLK_TCK")
 def memory(pid):
     values = {}
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(("VmRSS:", "VmHWM:")):
             values[line[:5]] = int(line.split()[1])
-    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICK
+    return values.get("VmRSS", 0), values.get("VmHWM", 0), cpu
 def role(pid, root):
     if pid == root:
         return "main"
@@ -168,11 +172,12 @@ class Sample:
 
     seconds: float
     documents: int
-    processes: dict[int, tuple[str, int, int]]  # pid: (main / worker / other, VmRSS, VmHWM)
+    # pid: (main / worker / other, VmRSS kB, VmHWM kB, CPU seconds so far)
+    processes: dict[int, tuple[str, int, int, float]]
 
     @property
     def tree_rss_mb(self) -> float:
-        return sum(rss for _, rss, _ in self.processes.values()) / 1024
+        return sum(rss for _, rss, _, _ in self.processes.values()) / 1024
 
 
 @dataclass
@@ -277,10 +282,12 @@ def crawl(
                    "-s", f"LOGSTATS_INTERVAL={PROGRESS_SECONDS}",
                    "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
         values = measure(command, cores, env, project)
+        if args.keep_database:
+            shutil.copyfile(folder / "news.sqlite3", args.keep_database)
         statements = sum(int(line) for line in counts.read_text().split()) / pages
         stage_ms = stage_cpu(profile, pages) if args.profile else ""
-    samples = [Sample(seconds, documents, {int(pid): (role, rss, hwm)
-                                           for pid, (role, rss, hwm) in processes.items()})
+    samples = [Sample(seconds, documents, {int(pid): (role, rss, hwm, cpu)
+                                           for pid, (role, rss, hwm, cpu) in processes.items()})
                for seconds, documents, processes in values["samples"]]  # fmt: skip
     return Result(name, pages, values["wall"], values["cpu"], values["rss_mb"], statements,
                   stage_ms, samples)  # fmt: skip
@@ -294,8 +301,13 @@ def tenths(result: Result) -> str:
     for sample in reached:
         rates.append((sample.documents - previous.documents) / (sample.seconds - previous.seconds))
         previous = sample
+    cpu = cpu_per_tenth(result.samples, reached)
     lines = [
         f"  documents/s per tenth: {' '.join(f'{rate:.1f}' for rate in rates)}",
+        *(
+            f"  CPU ms/doc of the {name} per tenth: {' '.join(f'{ms:.1f}' for ms in values)}"
+            for name, values in cpu.items()
+        ),
         "  RSS MB of the crawl and its workers at each tenth: "
         + " ".join(f"{sample.tree_rss_mb:.0f}" for sample in reached),
     ]
@@ -321,6 +333,24 @@ def tenth_samples(result: Result) -> list[Sample]:
     return reached
 
 
+def cpu_per_tenth(samples: list[Sample], reached: list[Sample]) -> dict[str, list[float]]:
+    """CPU ms a document within each tenth, of the crawl process and of the workers together
+    (a worker's CPU so far is carried on after it exits): where a slowdown comes from."""
+    used: dict[int, tuple[str, float]] = {}
+    totals: dict[str, list[float]] = {"crawl process": [], "workers": []}
+    before = {"main": 0.0, "worker": 0.0}
+    documents = 0
+    for sample in samples:
+        used.update((pid, (p[0], p[3])) for pid, p in sample.processes.items())
+        if sample in reached:
+            for role, name in (("main", "crawl process"), ("worker", "workers")):
+                now = sum(cpu for kind, cpu in used.values() if kind == role)
+                totals[name].append(1000 * (now - before[role]) / (sample.documents - documents))
+                before[role] = now
+            documents = sample.documents
+    return totals
+
+
 def peaks_per_tenth(samples: list[Sample], reached: list[Sample]) -> dict[str, list[int]]:
     """VmHWM (kB) at each reached sample: of the main process, of each worker (by start
     order) and of all processes together. A worker's last value is carried on: the workers
@@ -331,7 +361,7 @@ def peaks_per_tenth(samples: list[Sample], reached: list[Sample]) -> dict[str, l
     peaks: dict[str, list[int]] = {"main process": [], **{n: [] for n in names.values()}}
     peaks["main process and workers"] = []
     for sample in samples:
-        for pid, (role, _, hwm) in sample.processes.items():
+        for pid, (role, _, hwm, _) in sample.processes.items():
             if role in ("main", "worker"):
                 seen[pid] = (role, max(hwm, seen.get(pid, (role, 0))[1]))
         if sample in reached:
@@ -399,6 +429,8 @@ def main() -> None:
                         help="crawl pinned to one core, on two, or both (default)")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="also crawl with this checkout (e.g. main)")
     parser.add_argument("--profile", action="store_true", help="Dedup/Store ms per document")
+    parser.add_argument("--keep-database", type=Path,
+                        help="copy the (last) crawl's SQLite file here")  # fmt: skip
     parser.add_argument("--newsplease-python", help="an interpreter with news-please installed")
     args = parser.parse_args()
     sources = source_files(args.pages)
@@ -408,7 +440,8 @@ def main() -> None:
             pages = sum(1 for path in corpus.iterdir() if path.is_file())
         else:
             pages = build_corpus(corpus, sources, args.make or len(sources), args.gzip)
-        print(f"{pages} documents from {len(sources)} real pages; the alternatives on one core")
+        origin = f"in {corpus}" if args.corpus else f"from {len(sources)} real pages"
+        print(f"{pages} documents {origin}; the alternatives on one core")
         print(f"{'method':<34} {'pages/s':>8} {'CPU ms/p':>9} {'RSS MB':>9} {'SQL/doc':>9}")
         started = time.perf_counter()
         ours = []
