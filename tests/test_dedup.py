@@ -5,19 +5,27 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from datasketch import MinHash
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from newscrawler import cli, items
 from newscrawler.db.engine import make_engine
 from newscrawler.db.models import Article, ArticleVersion, Sighting
 from newscrawler.db.store import ArticleStore
-from newscrawler.dedup.decide import Decision, Deduplicator, Outcome, lsh_parameters
+from newscrawler.dedup.decide import (
+    EXACT_CHECKS,
+    TEXTS_PER_READ,
+    Decision,
+    Deduplicator,
+    Outcome,
+    lsh_parameters,
+)
 from newscrawler.dedup.fingerprint import (
     _hash32,
     content_hash,
@@ -208,6 +216,77 @@ def test_a_stored_signature_rules_a_candidate_out_before_its_text_is_compared(
     assert decided() is Outcome.NEW
     set_signature(store, original.article_id, None)  # a row stored before signatures
     assert decided() is Outcome.NEAR_DUPLICATE
+
+
+def long_story() -> list[str]:
+    return f"{STORY} {UNRELATED_SAME_TOPIC}".split() * 3
+
+
+@contextmanager
+def texts_read(store: ArticleStore) -> Iterator[list[int]]:
+    """How many texts each statement reading ``articles.text`` asks for by id (-1: not by id)."""
+    reads: list[int] = []
+
+    def listener(_conn: object, _cursor: object, statement: str, parameters: object,
+                 *_: object) -> None:  # fmt: skip
+        if "articles.text" in statement.split(" FROM ", 1)[0]:
+            by_id = "WHERE articles.id IN (" in statement
+            reads.append(len(parameters) if by_id else -1)  # type: ignore[arg-type]
+
+    assert store.engine is not None
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        yield reads
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+
+
+def test_a_syndicated_cluster_is_compared_through_a_few_texts_not_all(
+    store: ArticleStore,
+) -> None:
+    # Every member of a cluster shares its bands, so each is a candidate of the next copy.
+    # The texts are read by id, a few at a time, only as far as the checks go: reading
+    # every member's text made each decision cost as much as the cluster was large.
+    rng, words = random.Random(5), long_story()
+    first = save(store, Deduplicator(store), "https://a.example/0", " ".join(words))
+    for number in range(1, 40):
+        save(
+            store, Deduplicator(store), f"https://a.example/{number}", edited_copy(words, rng, 0.01)
+        )
+    store.repository.commit()
+    with texts_read(store) as reads:
+        decision = Deduplicator(store).decide(
+            edited_copy(words, rng, 0.01), url_key("https://b.example/x")
+        )
+    assert decision.outcome is Outcome.NEAR_DUPLICATE
+    assert decision.duplicate_of == first.article_id
+    assert reads, "the match was not checked against a text"
+    assert all(0 < count <= TEXTS_PER_READ for count in reads), reads
+    assert sum(reads) <= TEXTS_PER_READ + 1
+
+
+def test_rewrites_below_the_threshold_cost_a_bounded_number_of_checks(
+    store: ArticleStore,
+) -> None:
+    # Forty outlets rewrote the story (Jaccard about 0.7 with it: candidates, not copies)
+    # before the original was stored. A copy of the original is still linked to it, and
+    # is checked against the texts whose signatures agree most, not against all forty.
+    rng, words = random.Random(6), long_story()
+    for number in range(40):
+        save(
+            store, Deduplicator(store), f"https://r{number}.example/", edited_copy(words, rng, 0.06)
+        )
+    original = save(store, Deduplicator(store), "https://a.example/story", " ".join(words))
+    store.repository.commit()
+    assert original.outcome is Outcome.NEW
+    with texts_read(store) as reads:
+        decision = Deduplicator(store).decide(
+            edited_copy(words, rng, 0.01), url_key("https://b.example/x")
+        )
+    assert decision.outcome is Outcome.NEAR_DUPLICATE
+    assert decision.duplicate_of == original.article_id
+    assert all(count > 0 for count in reads), reads
+    assert sum(reads) <= EXACT_CHECKS + 1  # and the cluster's first article's, to report
 
 
 def set_signature(store: ArticleStore, article_id: int | None, signature: bytes | None) -> None:

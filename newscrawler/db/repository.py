@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -86,14 +86,16 @@ def lookup_query(bands: int) -> CompoundSelect[Any]:
     """Everything Dedup needs to know of a text, in one query.
 
     The articles with the same text or the same URL key (kind ``k``), and the
-    articles sharing one of ``bands`` band hashes, with their texts and MinHash
-    signatures (kind ``c``). The band match is one OR of (band, hash) pairs:
-    both SQLite and PostgreSQL answer it with index lookups on the primary key
-    (a row-value IN makes SQLite scan).
+    articles sharing one of ``bands`` band hashes, with their content hashes and
+    MinHash signatures (kind ``c``), not their texts: every member of a
+    syndicated story's cluster shares its bands, and Dedup reads the texts only
+    of the few it compares (:meth:`Repository.article_texts`). The band match
+    is one OR of (band, hash) pairs: both SQLite and PostgreSQL answer it with
+    index lookups on the primary key (a row-value IN makes SQLite scan).
     """
     known = select(
         literal("k").label("kind"), ARTICLES.c.id, ARTICLES.c.url_key, ARTICLES.c.content_hash,
-        null().label("text"), null().label("duplicate_of"), null().label("minhash"),
+        null().label("duplicate_of"), null().label("minhash"),
     ).where(
         or_(ARTICLES.c.content_hash == bindparam("hash"), ARTICLES.c.url_key == bindparam("key"))
     )  # fmt: skip
@@ -102,7 +104,7 @@ def lookup_query(bands: int) -> CompoundSelect[Any]:
           for band in range(bands))
     )  # fmt: skip
     near = select(
-        literal("c").label("kind"), ARTICLES.c.id, null(), null(), ARTICLES.c.text,
+        literal("c").label("kind"), ARTICLES.c.id, null(), ARTICLES.c.content_hash,
         ARTICLES.c.duplicate_of, ARTICLES.c.minhash,
     ).where(ARTICLES.c.id.in_(select(BANDS.c.article_id).where(matches)))  # fmt: skip
     query = union_all(known, near) if bands else union_all(known)
@@ -126,7 +128,7 @@ class Candidate:
     """A stored article that shares at least one LSH band with a new text."""
 
     id: int
-    text: str
+    content_hash: str  # its text's, which names the text's shingles too
     duplicate_of: int | None
     signature: bytes | None = None  # its MinHash signature, when stored with it
 
@@ -251,16 +253,17 @@ class Repository:
             same_text=next((k for k in known if k.content_hash == content_hash), None),
             same_url=next((k for k in known if k.url_key == key), None),
             candidates=[
-                Candidate(row.id, row.text, row.duplicate_of, row.minhash)
+                Candidate(row.id, row.content_hash, row.duplicate_of, row.minhash)
                 for row in rows
                 if row.kind == "c"
             ],
         )
 
-    def article_text(self, article_id: int) -> str:
-        query = select(ARTICLES.c.text).where(ARTICLES.c.id == article_id)
-        text: str = self.session.execute(query).scalar_one()
-        return text
+    def article_texts(self, article_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+        """The texts of these articles, with their content hashes, by id: one query."""
+        query = select(ARTICLES.c.id, ARTICLES.c.content_hash, ARTICLES.c.text)
+        rows = self.session.execute(query.where(ARTICLES.c.id.in_(sorted(article_ids))))
+        return {row.id: (row.content_hash, row.text) for row in rows}
 
     def url_state(self, key: str) -> models.UrlState | None:
         """What the last stored fetch of a URL returned (always read afresh)."""

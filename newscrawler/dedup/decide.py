@@ -8,13 +8,14 @@ near-duplicate linked to the first article of its cluster, or a new article.
 
 from __future__ import annotations
 
-import hashlib
+import heapq
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from newscrawler.dedup.fingerprint import (
     LshParameters,
@@ -29,8 +30,6 @@ from newscrawler.dedup.fingerprint import (
 )
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from newscrawler.config import NewscrawlerConfig
     from newscrawler.db.repository import Candidate, Found, Repository
     from newscrawler.db.store import ArticleStore
@@ -40,6 +39,10 @@ if TYPE_CHECKING:
 # candidates then removes the false positives (measured in bench/dedup.py).
 LSH_THRESHOLD_MARGIN = 0.25
 RECENT_SHINGLE_SETS = 512  # candidates' shingles kept, as hashes (about 3 MB)
+TEXTS_PER_READ = 8  # candidates' texts read together when the next one is not kept
+# Candidates checked exactly, those whose signatures agree most with the text's: a true
+# near-copy (agreement about 0.8 or more) is outranked only by candidates that agree more.
+EXACT_CHECKS = 8
 # A candidate whose stored signature agrees with the text's this many standard errors below
 # the threshold is not checked exactly: one at the threshold falls that low about once in
 # a billion checks (with 128 permutations at 0.8, an agreement under 0.59).
@@ -80,12 +83,17 @@ class Fingerprint:
     bands: tuple[int, ...]
     settings: FingerprintSettings
     signature: bytes  # the MinHash signature, as stored (``signature_bytes``)
+    # The shingles as hashes, for the exact check against candidates (about 8 bytes a word).
+    shingles: np.ndarray = field(compare=False, repr=False)
 
 
 def fingerprint(text: str, settings: FingerprintSettings) -> Fingerprint:
-    signature = minhash(shingles(text, settings.shingle_size), settings.params.num_perm)
+    shingled = shingles(text, settings.shingle_size)
+    signature = minhash(shingled, settings.params.num_perm)
     bands = tuple(band_hashes(signature, settings.params))
-    return Fingerprint(content_hash(text), bands, settings, signature_bytes(signature))
+    return Fingerprint(
+        content_hash(text), bands, settings, signature_bytes(signature), shingle_hashes(shingled)
+    )
 
 
 class Outcome(StrEnum):
@@ -128,9 +136,9 @@ class Deduplicator:
         self.params = lsh_parameters(threshold, num_perm, lsh_threshold)
         self.fingerprints = FingerprintSettings(self.params, shingle_size)
         self.ruled_out_below = threshold - signature_margin(threshold, num_perm)
-        # A digest of a candidate's text -> its shingle hashes (as sets of bytes keyed by the
-        # texts, the 512 cost 54 MB).
-        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        # A candidate's content hash (of its normalised text) -> its shingle hashes (as sets
+        # of bytes keyed by the texts, the 512 cost 54 MB).
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def from_config(cls, store: ArticleStore, config: NewscrawlerConfig) -> Deduplicator:
@@ -179,15 +187,13 @@ class Deduplicator:
         self, text: str, known: Fingerprint, candidates: list[Candidate]
     ) -> Decision:
         digest, bands, signature = known.content_hash, list(known.bands), known.signature
-        own = _Shingled(text, self.shingle_size)
+        own = known.shingles
         match = self._first_match(own, signature, candidates)
+        self._keep(digest, own)  # the next copy of the text will have it as a candidate
         if match is None:
             return Decision(Outcome.NEW, digest, bands=bands, signature=signature)
         root = match.duplicate_of or match.id
-        root_text = next((c.text for c in candidates if c.id == root), None)
-        if root_text is None:
-            root_text = self.repository.article_text(root)
-        similarity = round(hashed_jaccard(own.hashes, self._shingles(root_text)), 4)
+        similarity = round(hashed_jaccard(own, self._root_shingles(root, candidates)), 4)
         return Decision(
             Outcome.NEAR_DUPLICATE,
             digest,
@@ -198,46 +204,72 @@ class Deduplicator:
         )
 
     def _first_match(
-        self, own: _Shingled, signature: bytes, candidates: list[Candidate]
+        self, own: np.ndarray, signature: bytes, candidates: list[Candidate]
     ) -> Candidate | None:
         """The candidate at or above the threshold whose cluster is the earliest.
 
-        The candidates are tried in the order of their cluster's first article, so the
-        first match names the cluster every match would (a near-copy of a story
-        syndicated a hundred times is checked against one text, not a hundred). A
-        candidate whose stored signature rules it out is not checked at all.
+        Only the ``EXACT_CHECKS`` candidates whose stored signatures agree most with
+        the text's are checked exactly (a row without a signature counts as agreeing
+        fully); one whose signature rules it out is not checked at all. A story
+        rewritten by many outlets below the threshold would otherwise cost a check of
+        every earlier version, more with each copy. They are tried in the order of their
+        cluster's first article, so the first match names the cluster every match
+        would (a near-copy of a story syndicated a hundred times is checked against one
+        text, not a hundred), and the texts are read only as far as the checks go.
         """
-        for candidate in sorted(candidates, key=lambda c: c.duplicate_of or c.id):
-            if self._ruled_out(signature, candidate):
-                continue
-            if hashed_jaccard(own.hashes, self._shingles(candidate.text)) >= self.threshold:
+        likely = heapq.nlargest(
+            EXACT_CHECKS,
+            ((agreement, c) for c in candidates
+             if (agreement := self._agreement(signature, c)) >= self.ruled_out_below),
+            key=lambda scored: scored[0],
+        )  # fmt: skip
+        ordered = sorted((c for _, c in likely), key=lambda c: (c.duplicate_of or c.id, c.id))
+        for position, candidate in enumerate(ordered):
+            found = self._cached(candidate.content_hash)
+            if found is None:
+                self._read_shingles(ordered[position : position + TEXTS_PER_READ])
+                found = self._cached(candidate.content_hash)
+            if found is not None and hashed_jaccard(own, found) >= self.threshold:
                 return candidate
         return None
 
-    def _ruled_out(self, signature: bytes, candidate: Candidate) -> bool:
+    @staticmethod
+    def _agreement(signature: bytes, candidate: Candidate) -> float:
         agreement = signature_agreement(signature, candidate.signature or b"")
-        return agreement is not None and agreement < self.ruled_out_below
+        return 1.0 if agreement is None else agreement
 
-    def _shingles(self, text: str) -> np.ndarray:
-        """Shingles of a stored text; recent ones are kept (a cluster's texts come back often)."""
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        cached = self._recent.get(key)
-        if cached is not None:
-            self._recent.move_to_end(key)
-            return cached
-        computed = self._recent[key] = shingle_hashes(shingles(text, self.shingle_size))
+    def _root_shingles(self, root: int, candidates: list[Candidate]) -> np.ndarray:
+        """The shingles of a cluster's first article (a candidate, or read by its id)."""
+        candidate = next((c for c in candidates if c.id == root), None)
+        found = self._cached(candidate.content_hash) if candidate is not None else None
+        if found is None:
+            digest, text = self.repository.article_texts([root])[root]
+            found = self._remember(digest, text)
+        return found
+
+    def _read_shingles(self, candidates: list[Candidate]) -> None:
+        """Read and shingle the texts of ``candidates`` that are not kept: one query.
+
+        A text changed since the lookup is kept under its new content hash, so its
+        candidate is not checked against it.
+        """
+        wanted = [c.id for c in candidates if c.content_hash not in self._recent]
+        for digest, text in self.repository.article_texts(wanted).values():
+            self._remember(digest, text)
+
+    def _cached(self, digest: str) -> np.ndarray | None:
+        found = self._recent.get(digest)
+        if found is not None:
+            self._recent.move_to_end(digest)
+        return found
+
+    def _remember(self, digest: str, text: str) -> np.ndarray:
+        """Keep a stored text's shingles: a cluster's texts come back often."""
+        return self._keep(digest, shingle_hashes(shingles(text, self.shingle_size)))
+
+    def _keep(self, digest: str, hashes: np.ndarray) -> np.ndarray:
+        self._recent[digest] = hashes
+        self._recent.move_to_end(digest)
         if len(self._recent) > RECENT_SHINGLE_SETS:
             self._recent.popitem(last=False)
-        return computed
-
-
-@dataclass
-class _Shingled:
-    """A new text's shingle hashes, computed the first time a candidate needs them."""
-
-    text: str
-    size: int
-
-    @cached_property
-    def hashes(self) -> np.ndarray:
-        return shingle_hashes(shingles(self.text, self.size))
+        return hashes
