@@ -7,8 +7,9 @@
 Runs the whole crawl (spider, Extract, Dedup, Language, Store into a fresh
 SQLite file) as a subprocess over the pages of ``/work/shared/extraction-dev/html``
 and ``/work/shared/extraction-dev-fundus/html`` and, in the same run,
-``trafilatura.extract()`` alone over the same files (and news-please when it
-imports, here or in ``--newsplease-python``). Prints pages/s, CPU ms a page,
+``trafilatura.extract()`` alone over the same files, ``bare_extraction(with_metadata=True)``
+(the same job as our Extract stage: text and metadata), and news-please when it
+imports, here or in ``--newsplease-python``. Prints pages/s, CPU ms a page,
 peak RSS, SQL statements per document (counted by a ``before_cursor_execute``
 listener installed in the crawl's interpreter) and the ratios. ``--make N``
 builds an N-document corpus by perturbing words of the pages' paragraphs so
@@ -161,6 +162,10 @@ if failed:
     print(f"  ({{failed}} pages failed)", file=sys.stderr)
 """
 TRAFILATURA = BARE.format(call="import trafilatura; trafilatura.extract(html)")
+# The same job as our Extract stage: the text with the title, authors, date, site and image.
+TRAFILATURA_METADATA = BARE.format(
+    call="import trafilatura; trafilatura.bare_extraction(html, with_metadata=True)"
+)
 NEWSPLEASE = BARE.format(
     call="from newsplease import NewsPlease; NewsPlease.from_html(html, fetch_images=False)"
 )
@@ -455,9 +460,13 @@ def main() -> None:
             other = crawl(f"newscrawler ({args.baseline})", args.baseline, corpus, pages,
                           max(args.cores), args)  # fmt: skip
             print(other.row(), flush=True)
-        alternatives = [bare("trafilatura.extract() alone", TRAFILATURA, sys.executable, corpus,
-                             pages, 1)]  # fmt: skip
-        print(alternatives[-1].row(), flush=True)
+        alternatives = []
+        for name, script in (
+            ("trafilatura.extract() alone", TRAFILATURA),
+            ("bare_extraction(with_metadata)", TRAFILATURA_METADATA),
+        ):
+            alternatives.append(bare(name, script, sys.executable, corpus, pages, 1))
+            print(alternatives[-1].row(), flush=True)  # fmt: skip
         python = newsplease_python(args.newsplease_python)
         if python is None:
             print("news-please: not installed (pip install news-please; or --newsplease-python)")
