@@ -152,3 +152,30 @@ def test_each_search_key_reads_its_newest_postings_in_the_window(store: ArticleS
     engine.dispose()
     assert [p.seen_at for p in index.postings["e:common"]] == times[:POSTINGS_PER_KEY]
     assert [p.seen_at for p in index.postings["e:rare"]] == [NOW]
+
+
+def test_a_batch_spread_over_years_reads_each_articles_own_window(store: ArticleStore) -> None:
+    # A backfill batch: one article of today, one of two years ago, sharing a common key.
+    # Today's 80 postings of the key must not crowd out the old article's candidate.
+    engine = make_engine(store.database_url)
+    old = NOW - timedelta(days=730)
+    with Session(engine) as session:
+        story = Story(first_seen_at=old, last_seen_at=NOW, article_count=1, languages=["en"])
+        session.add(story)
+        session.flush()
+        for seen_at in [old, *(NOW - timedelta(minutes=m) for m in range(80))]:
+            signal = StorySignal(story_id=story.id, seen_at=seen_at, language="en",
+                                 keys={"e:common": 1})  # fmt: skip
+            session.add(signal)
+            session.flush()
+            session.add(StoryKey(key="e:common", seen_at=seen_at, signal_id=signal.id))
+        session.commit()
+        entries = [StoryEntry(Signals({"e:common": 1.0}), when, "en", None) for when in (NOW, old)]
+        index = BatchStoryIndex()
+        wanted = read_postings(session, entries, MatchRule(), index)
+        old_signal = session.scalar(select(StorySignal.id).where(StorySignal.seen_at == old))
+    engine.dispose()
+    times = [p.seen_at for p in index.postings["e:common"]]
+    assert times.count(old) == 1 and old_signal in wanted
+    assert len(times) == POSTINGS_PER_KEY + 1  # today's newest fifty, and the old one, once
+    assert times == sorted(times, reverse=True)

@@ -8,8 +8,10 @@ article rows are written (:meth:`~newscrawler.db.repository.Repository.write_pen
 * one query reads the most recent postings of every search key of the batch
   (per key, ``ORDER BY seen_at DESC LIMIT`` within the batch's time span
   widened by the story window: an index range that stops at the limit, however
-  many articles share the key), one the candidates' signals, one the stories
-  those candidates and the batch's near-duplicate originals belong to;
+  many articles share the key; a batch whose publication times spread wider
+  than the window, a backfill's, is read in runs that do not), one the
+  candidates' signals, one the stories those candidates and the batch's
+  near-duplicate originals belong to;
 * the assignment (:class:`~newscrawler.story.cluster.StoryAssigner`) runs in
   memory, the batch's own earlier articles being candidates too;
 * new stories, signal rows, keys and the updates of existing stories are
@@ -29,7 +31,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -232,19 +234,20 @@ def postings_query() -> CompoundSelect[Any]:
 def read_postings(
     session: Session, entries: list[StoryEntry], rule: MatchRule, index: BatchStoryIndex
 ) -> set[int]:
-    """The newest postings of the batch's search keys; return the signal ids worth reading."""
-    keys = {key for entry in entries for key in entry.signals.search_keys()}
-    if not keys:
-        return set()
-    start = min(entry.seen_at for entry in entries) - rule.window
-    end = max(entry.seen_at for entry in entries) + rule.window
+    """The newest postings of the batch's search keys; return the signal ids worth reading.
+
+    The batch is read in runs of publication times no wider than the story window
+    (a backfill mixes years): one time span for all of it would give each key's
+    newest postings of the latest dates only, and the older articles none of theirs.
+    """
     found: list[Posting] = []
-    for chunk in _chunks(keys, KEYS_PER_STATEMENT):
-        slots = [*chunk, *[""] * (KEYS_PER_STATEMENT - len(chunk))]
-        parameters: dict[str, Any] = {f"key{n}": key for n, key in enumerate(slots)}
-        parameters.update(start=start, end=end)
-        rows = session.execute(postings_query(), parameters)
-        found += (Posting(row.key, row.seen_at, row.signal_id) for row in rows)
+    groups = date_groups(entries, rule.window)
+    for group in groups:
+        keys = {key for entry in group for key in entry.signals.search_keys()}
+        start, end = group[0].seen_at - rule.window, group[-1].seen_at + rule.window
+        found += _postings_between(session, keys, start, end)
+    if len(groups) > 1:  # the spans of neighbouring runs overlap: read once, count once
+        found = list({(p.key, p.seen_at, p.signal_id): p for p in found}.values())
     found.sort(key=lambda posting: posting.seen_at, reverse=True)
     found.sort(key=lambda posting: posting.key)  # by key, each key's newest first
     for posting in found:
@@ -252,6 +255,28 @@ def read_postings(
     return {
         signal_id for entry in entries for signal_id in best_signal_ids(entry, rule, index.postings)
     }
+
+
+def date_groups(entries: list[StoryEntry], window: timedelta) -> list[list[StoryEntry]]:
+    """``entries`` by publication time, in runs that each span at most ``window``."""
+    groups: list[list[StoryEntry]] = []
+    for entry in sorted(entries, key=lambda entry: entry.seen_at):
+        if groups and entry.seen_at - groups[-1][0].seen_at <= window:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    return groups
+
+
+def _postings_between(
+    session: Session, keys: set[str], start: datetime, end: datetime
+) -> Iterator[Posting]:
+    for chunk in _chunks(keys, KEYS_PER_STATEMENT):
+        slots = [*chunk, *[""] * (KEYS_PER_STATEMENT - len(chunk))]
+        parameters: dict[str, Any] = {f"key{n}": key for n, key in enumerate(slots)}
+        parameters.update(start=start, end=end)
+        for row in session.execute(postings_query(), parameters):
+            yield Posting(row.key, row.seen_at, row.signal_id)
 
 
 def best_signal_ids(
