@@ -167,7 +167,7 @@ class Deduplicator:
             outcome = Outcome.UNCHANGED if same_text.url_key == url_key else Outcome.SAME_TEXT
             return Decision(outcome, known.content_hash, article_id=same_text.id)
         candidates = [c for c in found.candidates if previous is None or c.id != previous.id]
-        decision = self._near_duplicate_decision(text, known, candidates)
+        decision = self._near_duplicate_decision(known, candidates)
         if previous is not None:
             decision.outcome = Outcome.UPDATED
             decision.article_id = previous.id
@@ -183,11 +183,10 @@ class Deduplicator:
             found = self.repository.lookup(digest, url_key, bands)  # an update of it is staged
         return found
 
-    def _near_duplicate_decision(
-        self, text: str, known: Fingerprint, candidates: list[Candidate]
-    ) -> Decision:
-        digest, bands, signature = known.content_hash, list(known.bands), known.signature
-        own = known.shingles
+    def _near_duplicate_decision(self, known: Fingerprint, candidates: list[Candidate]) -> Decision:
+        digest, bands, signature, own = (
+            known.content_hash, list(known.bands), known.signature, known.shingles
+        )  # fmt: skip
         match = self._first_match(own, signature, candidates)
         self._keep(digest, own)  # the next copy of the text will have it as a candidate
         if match is None:
