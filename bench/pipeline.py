@@ -466,7 +466,7 @@ def main() -> None:
             ("bare_extraction(with_metadata)", TRAFILATURA_METADATA),
         ):
             alternatives.append(bare(name, script, sys.executable, corpus, pages, 1))
-            print(alternatives[-1].row(), flush=True)  # fmt: skip
+            print(alternatives[-1].row(), flush=True)
         python = newsplease_python(args.newsplease_python)
         if python is None:
             print("news-please: not installed (pip install news-please; or --newsplease-python)")
